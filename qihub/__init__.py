@@ -1,0 +1,1 @@
+"""QI Hub — 辽宁省质量基础设施一站式公共服务平台 (Liaoning quality-infrastructure one-stop platform)."""

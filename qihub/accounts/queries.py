@@ -1,0 +1,58 @@
+"""Reads about who someone is and what they may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from qihub.accounts.models import ApiToken, Membership, Organisation, User
+from qihub.accounts.services import TOKEN_PREFIX
+from qihub.reference.models import Region
+
+
+def user_for_api_token(secret: str) -> User | None:
+    """The active user a bearer token belongs to, or None. Records when the token was last used."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user")
+             .filter(digest=ApiToken.digest_of(secret)).first())
+    if token is None or not token.is_usable() or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a busy client would otherwise write on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("organisation__city"))
+
+
+def is_organisation_admin(user: Any, organisation: Organisation) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_platform_admin:
+        return True
+    return Membership.objects.filter(user=user, organisation=organisation,
+                                     role=Membership.Role.ADMIN).exists()
+
+
+def regulator_jurisdictions(user: Any) -> list[Region]:
+    """The regions a user regulates: the province, or cities, through regulator memberships."""
+    if user is None or not user.is_authenticated:
+        return []
+    return [m.organisation.jurisdiction for m in Membership.objects.filter(
+        user=user, organisation__kind=Organisation.Kind.REGULATOR,
+        organisation__jurisdiction__isnull=False,
+    ).select_related("organisation__jurisdiction") if m.organisation.jurisdiction is not None]
+
+
+def regulates_city(user: Any, city_code: str) -> bool:
+    for region in regulator_jurisdictions(user):
+        if region.level == Region.Level.PROVINCE or region.code == city_code:
+            return True
+    return bool(getattr(user, "is_platform_admin", False))

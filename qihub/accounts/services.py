@@ -1,0 +1,246 @@
+"""Every write to users, organisations, memberships and tokens. Each records an audit entry."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qihub.accounts.audit import audit_entry, record_action, snapshot
+from qihub.accounts.errors import (
+    InvalidOrganisation,
+    InvalidPassword,
+    OrganisationExists,
+    UnknownRegion,
+)
+from qihub.accounts.identifiers import normalise_uscc
+from qihub.accounts.models import ApiToken, AuditEntry, Membership, Organisation, User
+from qihub.core.imports import ImportCounts
+from qihub.core.text import normalise_text, pinyin_full, pinyin_initials
+from qihub.reference.models import Region
+
+ORGANISATION_AUDITED_FIELDS = ("name", "kind", "city", "county", "address", "is_active")
+PROFILE_FIELDS = ("name_en", "address", "phone", "email", "website", "description",
+                  "longitude", "latitude")
+TOKEN_PREFIX = "qih_"
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    """What identifies and places an organisation: one import row, or one registration."""
+
+    uscc: str
+    name: str
+    kind: str
+    city_code: str
+    county_code: str = ""
+    address: str = ""
+
+
+def resolve_place(code: str) -> tuple[Region, Region | None]:
+    """(city, county) for a prefecture or county-level GB/T 2260 code. Raises UnknownRegion."""
+    region = Region.objects.filter(code=code).select_related("parent").first()
+    if region is None or region.level == Region.Level.PROVINCE:
+        raise UnknownRegion(_("未知的市或区县代码“%(code)s”") % {"code": code})
+    if region.level == Region.Level.COUNTY:
+        assert region.parent is not None
+        return region.parent, region
+    return region, None
+
+
+def clean_organisation_data(data: OrganisationData) -> OrganisationData:
+    """Canonical USCC and name, known kind. Raises InvalidUSCC or InvalidOrganisation."""
+    name = normalise_text(data.name)
+    if not name:
+        raise InvalidOrganisation(_("名称不能为空"))
+    if len(name) > 200:
+        raise InvalidOrganisation(_("名称过长（最多200字）"))
+    if data.kind not in Organisation.Kind.values:
+        raise InvalidOrganisation(
+            _("未知的机构类型“%(kind)s”；可用：%(kinds)s")
+            % {"kind": data.kind, "kinds": ", ".join(Organisation.Kind.values)}
+        )
+    return OrganisationData(
+        uscc=normalise_uscc(data.uscc), name=name, kind=data.kind, city_code=data.city_code,
+        county_code=data.county_code, address=normalise_text(data.address)[:300],
+    )
+
+
+def register_organisation(*, data: OrganisationData, by: User | None,
+                          jurisdiction: Region | None = None,
+                          profile: dict[str, Any] | None = None) -> Organisation:
+    """Create an organisation. Raises InvalidUSCC, InvalidOrganisation, UnknownRegion or
+    OrganisationExists."""
+    data = clean_organisation_data(data)
+    city, county = resolve_place(data.county_code or data.city_code)
+    with transaction.atomic():
+        if Organisation.objects.filter(uscc=data.uscc).exists():
+            raise OrganisationExists(
+                _("统一社会信用代码 %(uscc)s 已登记") % {"uscc": data.uscc}
+            )
+        organisation = Organisation(
+            uscc=data.uscc, name=data.name, kind=data.kind, city=city, county=county,
+            address=data.address, jurisdiction=jurisdiction, **(profile or {}),
+        )
+        _fill_derived(organisation)
+        _full_clean(organisation)
+        organisation.save()
+        record_action(actor=by, action="accounts.organisation_registered", target=organisation,
+                      after=snapshot(organisation, ORGANISATION_AUDITED_FIELDS))
+    return organisation
+
+
+def update_organisation_profile(*, organisation: Organisation, by: User,
+                                changes: dict[str, Any]) -> Organisation:
+    """Change the self-service profile fields. Raises InvalidOrganisation."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise InvalidOrganisation(_("不可修改的字段：%(fields)s") % {"fields": ", ".join(unknown)})
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before = snapshot(organisation, tuple(changes))
+        for name, value in changes.items():
+            setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+        _full_clean(organisation)
+        organisation.save()
+        record_action(actor=by, action="accounts.organisation_profile_updated",
+                      target=organisation, before=before,
+                      after=snapshot(organisation, tuple(changes)))
+    return organisation
+
+
+def upsert_organisations(rows: Sequence[OrganisationData], *, by: User | None,
+                         regions: dict[str, Region] | None = None) -> ImportCounts:
+    """Create or update organisations by USCC in bulk (imports and demo data).
+
+    Rows must already be clean (``clean_organisation_data``). Call inside a transaction.
+    """
+    regions = regions if regions is not None else {r.code: r for r in Region.objects.all()}
+    existing = Organisation.objects.in_bulk([row.uscc for row in rows], field_name="uscc")
+    counts = ImportCounts()
+    to_create: list[Organisation] = []
+    to_update: list[Organisation] = []
+    entries: list[AuditEntry] = []
+    for row in rows:
+        city, county = _place_from(regions, row)
+        current = existing.get(row.uscc)
+        if current is None:
+            organisation = Organisation(uscc=row.uscc, name=row.name, kind=row.kind,
+                                        city=city, county=county, address=row.address)
+            _fill_derived(organisation)
+            to_create.append(organisation)
+            continue
+        before = snapshot(current, ORGANISATION_AUDITED_FIELDS)
+        current.name, current.kind, current.city, current.address = (
+            row.name, row.kind, city, row.address)
+        if county is not None or row.county_code:
+            current.county = county
+        _fill_derived(current)
+        after = snapshot(current, ORGANISATION_AUDITED_FIELDS)
+        if after == before:
+            counts.unchanged += 1
+            continue
+        to_update.append(current)
+        entries.append(audit_entry(actor=by, action="accounts.organisation_updated",
+                                   target=current, before=before, after=after))
+    Organisation.objects.bulk_create(to_create, batch_size=500)
+    Organisation.objects.bulk_update(
+        to_update, ["name", "name_pinyin", "name_initials", "kind", "city", "county", "address",
+                    "updated_at"], batch_size=500)
+    entries.extend(
+        audit_entry(actor=by, action="accounts.organisation_registered", target=organisation,
+                    after=snapshot(organisation, ORGANISATION_AUDITED_FIELDS))
+        for organisation in to_create
+    )
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+    return counts
+
+
+def _place_from(regions: dict[str, Region], row: OrganisationData) -> tuple[Region, Region | None]:
+    code = row.county_code or row.city_code
+    region = regions.get(code)
+    if region is None or region.level == Region.Level.PROVINCE:
+        raise UnknownRegion(_("未知的市或区县代码“%(code)s”") % {"code": code})
+    if region.level == Region.Level.COUNTY:
+        return regions[region.code[:4] + "00"], region
+    return region, None
+
+
+def _fill_derived(organisation: Organisation) -> None:
+    organisation.name_pinyin = pinyin_full(organisation.name)[:600]
+    organisation.name_initials = pinyin_initials(organisation.name)[:200]
+    organisation.updated_at = timezone.now()
+
+
+def _full_clean(organisation: Organisation) -> None:
+    try:
+        organisation.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise InvalidOrganisation(
+            "; ".join(f"{field}: {' '.join(messages)}"
+                      for field, messages in error.message_dict.items())
+        ) from error
+
+
+def create_user(*, username: str, password: str, email: str = "", display_name: str = "",
+                by: User | None, is_platform_admin: bool = False) -> User:
+    """Create a person's account. Raises InvalidPassword with every rule the password breaks."""
+    user = User(username=username.strip(), email=email.strip(), display_name=display_name.strip(),
+                is_platform_admin=is_platform_admin, is_staff=is_platform_admin)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidPassword(" ".join(error.messages)) from error
+    user.set_password(password)
+    with transaction.atomic():
+        user.full_clean(exclude=["password"])
+        user.save()
+        record_action(actor=by, action="accounts.user_created", target=user,
+                      after={"username": user.username, "is_platform_admin": is_platform_admin})
+    return user
+
+
+def add_member(*, user: User, organisation: Organisation, role: str, by: User | None
+               ) -> Membership:
+    """Give a user a role in an organisation (or change it)."""
+    with transaction.atomic():
+        membership, created = Membership.objects.update_or_create(
+            user=user, organisation=organisation, defaults={"role": role})
+        record_action(actor=by, action="accounts.member_added" if created
+                      else "accounts.member_role_changed", target=organisation,
+                      after={"user": user.username, "role": role})
+    return membership
+
+
+def issue_api_token(*, user: User, name: str, by: User,
+                    expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token. Returns the token row and the secret, which is never stored."""
+    prefix = secrets.token_hex(4)
+    secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken(user=user, name=name.strip() or "token", prefix=prefix,
+                         digest=ApiToken.digest_of(secret), expires_at=expires_at)
+        token.full_clean()
+        token.save()
+        record_action(actor=by, action="accounts.api_token_issued", target=token,
+                      after={"user": user.username, "prefix": prefix, "name": token.name})
+    return token, secret
+
+
+def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_action(actor=by, action="accounts.api_token_revoked", target=token,
+                      after={"prefix": token.prefix})
+    return token

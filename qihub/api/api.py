@@ -1,0 +1,30 @@
+"""The one NinjaAPI of QI Hub, mounted at /api/v1/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from ninja import NinjaAPI
+
+from qihub.api.errors import install_error_handlers
+from qihub.api.routers.accounts import router as accounts_router
+from qihub.api.routers.organisations import router as organisations_router
+from qihub.api.routers.reference import router as reference_router
+from qihub.api.security import ClientAnonThrottle, ClientAuthThrottle
+
+api = NinjaAPI(
+    title="QI Hub API — 辽宁省质量基础设施一站式公共服务平台",
+    version="1.0.0",
+    description=(
+        "Public and partner API of QI Hub. Errors are application/problem+json with a stable "
+        "`code`. Read endpoints are public; writes need a session (with the CSRF token) or a "
+        "bearer token (`Authorization: Bearer qih_…`). Unsafe requests must send JSON."
+    ),
+    urls_namespace="api",
+    throttle=[ClientAnonThrottle(settings.QIHUB_THROTTLE_ANON),
+              ClientAuthThrottle(settings.QIHUB_THROTTLE_USER)],
+)
+install_error_handlers(api)
+
+api.add_router("/", reference_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/", accounts_router)

@@ -1,0 +1,89 @@
+"""Who is calling the API, and the request-forgery guard in front of every unsafe call.
+
+ninja marks its views csrf_exempt and only session-auth classes check CSRF, so an anonymous
+endpoint would accept a cross-site form post (text/plain or urlencoded is a "simple request"
+that needs no CORS preflight). ``ApiRequestGuardMiddleware`` closes that for every route at once:
+unsafe requests must be JSON, and must carry a CSRF token unless they use a bearer token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from ninja.utils import check_csrf
+
+from qihub.accounts.queries import user_for_api_token
+from qihub.api.errors import problem
+from qihub.core.http import client_ip
+
+API_PREFIX = "/api/"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+JSON_TYPES = {"application/json"}
+# Routes that take file uploads (multipart) instead of JSON.
+MULTIPART_PATHS: tuple[str, ...] = ()
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return user_for_api_token(token)
+
+
+class ActiveSessionAuth(SessionAuth):
+    """Session cookie auth (the browser); ninja checks CSRF for unsafe methods here too."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+AUTHENTICATED = [BearerTokenAuth(), ActiveSessionAuth()]
+
+
+def has_bearer_token(request: HttpRequest) -> bool:
+    return str(request.headers.get("Authorization", "")).lower().startswith("bearer ")
+
+
+class ApiRequestGuardMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX) and request.method in UNSAFE_METHODS:
+            refusal = self.refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request: HttpRequest) -> HttpResponse | None:
+        content_type = (request.content_type or "").lower()
+        expects_multipart = request.path.startswith(MULTIPART_PATHS) if MULTIPART_PATHS else False
+        if expects_multipart:
+            if content_type != "multipart/form-data":
+                return problem(415, "unsupported_media_type", "Send multipart/form-data.")
+        elif content_type not in JSON_TYPES and (request.body or content_type):
+            return problem(415, "unsupported_media_type",
+                           "Send the request body as application/json.")
+        if has_bearer_token(request):
+            return None  # no cookie is involved, so there is nothing to forge
+        if check_csrf(request) is not None:
+            return problem(403, "csrf_failed",
+                           "CSRF check failed: send the X-CSRFToken header with the csrftoken "
+                           "cookie, or authenticate with a bearer token.")
+        return None
+
+
+class ClientAnonThrottle(AnonRateThrottle):
+    def get_ident(self, request: HttpRequest) -> str:
+        return client_ip(request)
+
+
+class ClientAuthThrottle(AuthRateThrottle):
+    def get_ident(self, request: HttpRequest) -> str:
+        return client_ip(request)

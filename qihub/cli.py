@@ -1,0 +1,17 @@
+"""The ``qihub`` console script: Django's manage command for this project."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qihub.settings")
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - after env
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

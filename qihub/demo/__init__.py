@@ -1,0 +1,1 @@
+"""The demo-data generator (``qihub demo``). Delivery layer: writes through domain services."""
