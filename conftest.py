@@ -27,8 +27,10 @@ CHROMIUM = "/usr/bin/chromium"
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if shutil.which(CHROMIUM) is None and not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(reason=f"browser test: Chromium not found at {CHROMIUM} "
-                                       "(install Debian's chromium; .ci/run does)")
+        skip = pytest.mark.skip(
+            reason=f"browser test: Chromium not found at {CHROMIUM} "
+            "(install Debian's chromium; .ci/run does)"
+        )
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
@@ -54,28 +56,36 @@ def anonymous() -> Client:
 
 @pytest.fixture
 def enterprise(reference: None) -> Organisation:
-    return OrganisationFactory(uscc=uscc_for(9001, "210200"), name="大连远航阀门制造有限公司",
-                               kind=Organisation.Kind.ENTERPRISE,
-                               city=Region.objects.get(code="210200"))
+    return OrganisationFactory(
+        uscc=uscc_for(9001, "210200"),
+        name="大连远航阀门制造有限公司",
+        kind=Organisation.Kind.ENTERPRISE,
+        city=Region.objects.get(code="210200"),
+    )
 
 
 @pytest.fixture
 def lab(reference: None) -> Organisation:
-    return OrganisationFactory(uscc=uscc_for(9002), name="辽宁盛京检验检测有限公司",
-                               kind=Organisation.Kind.TESTING_LAB)
+    return OrganisationFactory(
+        uscc=uscc_for(9002), name="辽宁盛京检验检测有限公司", kind=Organisation.Kind.TESTING_LAB
+    )
 
 
 @pytest.fixture
 def certification_body(reference: None) -> Organisation:
-    return OrganisationFactory(uscc=uscc_for(9003), name="辽宁北方认证有限公司",
-                               kind=Organisation.Kind.CERTIFICATION_BODY)
+    return OrganisationFactory(
+        uscc=uscc_for(9003), name="辽宁北方认证有限公司", kind=Organisation.Kind.CERTIFICATION_BODY
+    )
 
 
 @pytest.fixture
 def regulator_org(reference: None) -> Organisation:
-    return OrganisationFactory(uscc=make_regulator_uscc(), name="辽宁省市场监督管理局",
-                               kind=Organisation.Kind.REGULATOR,
-                               jurisdiction=Region.objects.get(code="210000"))
+    return OrganisationFactory(
+        uscc=make_regulator_uscc(),
+        name="辽宁省市场监督管理局",
+        kind=Organisation.Kind.REGULATOR,
+        jurisdiction=Region.objects.get(code="210000"),
+    )
 
 
 def make_regulator_uscc() -> str:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -126,12 +129,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (throttling and lockout counters must be shared between workers) ----------------------
 _redis_url = env.str("QIHUB_REDIS_URL", default="")
 if _redis_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": _redis_url}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
 else:
     # The database cache is shared by every worker and host, unlike the per-process LocMemCache.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "qihub_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "qihub_cache",
+        }
+    }
 
 # --- Authentication and sessions -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -145,8 +156,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "qihub.accounts.passwords.CharacterClassValidator"},
@@ -187,9 +200,7 @@ QIHUB_THROTTLE_LOGIN = env.str("QIHUB_THROTTLE_LOGIN", default="20/m")
 # --- HTTPS and headers ---------------------------------------------------------------------------
 _secure = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("QIHUB_SSL_REDIRECT", default=_secure)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if QIHUB_TRUSTED_PROXIES else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if QIHUB_TRUSTED_PROXIES else None
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SECURE_HSTS_SECONDS = env.int("QIHUB_HSTS_SECONDS", default=31_536_000 if _secure else 0)

@@ -31,9 +31,14 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def audit_entry(*, actor: User | None, action: str, target: models.Model | None = None,
-                before: Mapping[str, Any] | None = None,
-                after: Mapping[str, Any] | None = None) -> AuditEntry:
+def audit_entry(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEntry:
     """An unsaved entry, for services that write many at once with bulk_create."""
     return AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
@@ -56,9 +61,14 @@ def _target_key(target: models.Model) -> Any:
     return target.pk
 
 
-def record_action(*, actor: User | None, action: str, target: models.Model | None = None,
-                  before: Mapping[str, Any] | None = None,
-                  after: Mapping[str, Any] | None = None) -> AuditEntry:
+def record_action(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEntry:
     """Write one audit entry. Call it inside the service's transaction so both land or neither."""
     entry = audit_entry(actor=actor, action=action, target=target, before=before, after=after)
     entry.save()

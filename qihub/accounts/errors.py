@@ -5,15 +5,15 @@ from __future__ import annotations
 from qihub.core.errors import Conflict, DomainError, NotFound
 
 
-class UnknownRegion(DomainError):  # noqa: N818
+class UnknownRegion(DomainError):
     code = "unknown_region"
 
 
-class InvalidOrganisation(DomainError):  # noqa: N818
+class InvalidOrganisation(DomainError):
     code = "invalid_organisation"
 
 
-class OrganisationExists(Conflict):  # noqa: N818
+class OrganisationExists(Conflict):
     code = "organisation_exists"
 
 
@@ -21,5 +21,5 @@ class OrganisationNotFound(NotFound):
     code = "organisation_not_found"
 
 
-class InvalidPassword(DomainError):  # noqa: N818
+class InvalidPassword(DomainError):
     code = "invalid_password"

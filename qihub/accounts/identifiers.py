@@ -20,7 +20,7 @@ _VALUES = {char: value for value, char in enumerate(USCC_ALPHABET)}
 _SEPARATORS = re.compile(r"[\s\-_]+")
 
 
-class InvalidUSCC(DomainError):  # noqa: N818 - reads as the domain names it
+class InvalidUSCC(DomainError):
     code = "invalid_uscc"
 
 
@@ -39,9 +39,7 @@ def normalise_uscc(raw: str) -> str:
     if not code:
         raise InvalidUSCC(_("统一社会信用代码不能为空"))
     if len(code) != 18:
-        raise InvalidUSCC(
-            _("统一社会信用代码应为18位，实际为%(length)d位") % {"length": len(code)}
-        )
+        raise InvalidUSCC(_("统一社会信用代码应为18位，实际为%(length)d位") % {"length": len(code)})
     for position, char in enumerate(code, start=1):
         if char not in _VALUES:
             raise InvalidUSCC(
@@ -49,9 +47,7 @@ def normalise_uscc(raw: str) -> str:
                 % {"position": position, "char": char}
             )
     if not code[2:8].isdigit():
-        raise InvalidUSCC(
-            _("第3–8位应为6位行政区划代码，实际为“%(part)s”") % {"part": code[2:8]}
-        )
+        raise InvalidUSCC(_("第3–8位应为6位行政区划代码，实际为“%(part)s”") % {"part": code[2:8]})
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise InvalidUSCC(

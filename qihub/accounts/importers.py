@@ -40,23 +40,29 @@ class OrganisationImporter(Importer[OrganisationData]):
             errors.append(("name", _("名称过长（最多200字）")))
         kind = row.get("kind", "").strip().lower()
         if kind not in Organisation.Kind.values:
-            errors.append(("kind", _("未知的机构类型“%(kind)s”；可用：%(kinds)s")
-                           % {"kind": kind, "kinds": ", ".join(Organisation.Kind.values)}))
+            errors.append(
+                (
+                    "kind",
+                    _("未知的机构类型“%(kind)s”；可用：%(kinds)s")
+                    % {"kind": kind, "kinds": ", ".join(Organisation.Kind.values)},
+                )
+            )
         code = row.get("city_code", "").strip()
         region = self.regions.get(code)
         if region is None or region.level == Region.Level.PROVINCE:
-            errors.append(("city_code", _("未知的市或区县代码“%(code)s”（GB/T 2260）")
-                           % {"code": code}))
+            errors.append(
+                ("city_code", _("未知的市或区县代码“%(code)s”（GB/T 2260）") % {"code": code})
+            )
         address = normalise_text(row.get("address", ""))
         if len(address) > 300:
             errors.append(("address", _("地址过长（最多300字）")))
-        if errors:
+        if errors or region is None:
             raise RowInvalid(errors)
-        assert region is not None
         county = code if region.level == Region.Level.COUNTY else ""
         city = code[:4] + "00" if county else code
-        return OrganisationData(uscc=uscc, name=name, kind=kind, city_code=city,
-                                county_code=county, address=address)
+        return OrganisationData(
+            uscc=uscc, name=name, kind=kind, city_code=city, county_code=county, address=address
+        )
 
     def write_chunk(self, rows: Sequence[OrganisationData], *, by: Any) -> ImportCounts:
         return upsert_organisations(rows, by=by, regions=self.regions)

@@ -10,13 +10,20 @@ from django.utils.translation import gettext as _
 LOCKED_DETAIL_KEY = "account_locked"
 
 
-def locked_out_response(request: HttpRequest, credentials: Any = None,
-                        *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out_response(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     detail = _("登录失败次数过多，账户已锁定30分钟。")
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"type": "about:blank", "title": "Too Many Requests", "status": 429,
-             "code": LOCKED_DETAIL_KEY, "detail": detail},
-            status=429, content_type="application/problem+json",
+            {
+                "type": "about:blank",
+                "title": "Too Many Requests",
+                "status": 429,
+                "code": LOCKED_DETAIL_KEY,
+                "detail": detail,
+            },
+            status=429,
+            content_type="application/problem+json",
         )
     return HttpResponse(detail, status=429, content_type="text/plain; charset=utf-8")

@@ -55,11 +55,20 @@ class Organisation(models.Model):
     name_pinyin = models.CharField(max_length=600, blank=True, editable=False)
     name_initials = models.CharField(max_length=200, blank=True, editable=False)
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
-    city = models.ForeignKey("reference.Region", on_delete=models.PROTECT,
-                             related_name="organisations", verbose_name=_("所在市"))
-    county = models.ForeignKey("reference.Region", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="county_organisations",
-                               verbose_name=_("所在区县"))
+    city = models.ForeignKey(
+        "reference.Region",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("所在市"),
+    )
+    county = models.ForeignKey(
+        "reference.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="county_organisations",
+        verbose_name=_("所在区县"),
+    )
     address = models.CharField(_("地址"), max_length=300, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
@@ -68,8 +77,12 @@ class Organisation(models.Model):
     website = models.URLField(_("网站"), blank=True)
     description = models.TextField(_("简介"), blank=True)
     jurisdiction = models.ForeignKey(
-        "reference.Region", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="regulators", verbose_name=_("监管辖区"),
+        "reference.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="regulators",
+        verbose_name=_("监管辖区"),
         help_text=_("仅监管部门：全省或某一地级市"),
     )
     is_active = models.BooleanField(_("有效"), default=True)
@@ -108,8 +121,9 @@ class Membership(models.Model):
         ADMIN = "admin", _("管理员")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -159,8 +173,9 @@ class AuditEntry(models.Model):
     (migration ``audit_entry_append_only``), so not even raw SQL from the app can rewrite history.
     """
 
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="audit_entries")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=80)
     target_type = models.CharField(max_length=60, blank=True)
@@ -190,5 +205,5 @@ class AuditEntry(models.Model):
         raise AuditLogIsAppendOnly(_("审计日志只能追加，不能删除"))
 
 
-class AuditLogIsAppendOnly(Exception):  # noqa: N818
+class AuditLogIsAppendOnly(Exception):
     pass

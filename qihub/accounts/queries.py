@@ -15,8 +15,9 @@ def user_for_api_token(secret: str) -> User | None:
     """The active user a bearer token belongs to, or None. Records when the token was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (ApiToken.objects.select_related("user")
-             .filter(digest=ApiToken.digest_of(secret)).first())
+    token = (
+        ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(secret)).first()
+    )
     if token is None or not token.is_usable() or not token.user.is_active:
         return None
     now = timezone.now()
@@ -37,18 +38,24 @@ def is_organisation_admin(user: Any, organisation: Organisation) -> bool:
         return False
     if user.is_platform_admin:
         return True
-    return Membership.objects.filter(user=user, organisation=organisation,
-                                     role=Membership.Role.ADMIN).exists()
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.ADMIN
+    ).exists()
 
 
 def regulator_jurisdictions(user: Any) -> list[Region]:
     """The regions a user regulates: the province, or cities, through regulator memberships."""
     if user is None or not user.is_authenticated:
         return []
-    return [m.organisation.jurisdiction for m in Membership.objects.filter(
-        user=user, organisation__kind=Organisation.Kind.REGULATOR,
-        organisation__jurisdiction__isnull=False,
-    ).select_related("organisation__jurisdiction") if m.organisation.jurisdiction is not None]
+    return [
+        m.organisation.jurisdiction
+        for m in Membership.objects.filter(
+            user=user,
+            organisation__kind=Organisation.Kind.REGULATOR,
+            organisation__jurisdiction__isnull=False,
+        ).select_related("organisation__jurisdiction")
+        if m.organisation.jurisdiction is not None
+    ]
 
 
 def regulates_city(user: Any, city_code: str) -> bool:

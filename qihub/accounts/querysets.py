@@ -12,12 +12,17 @@ from qihub.core.text import looks_like_pinyin, normalise_text, to_halfwidth
 # The organisation kinds that provide QI services (everything but enterprises, regulators and
 # station operators). Kept here so filters and the model share one list.
 INSTITUTION_KINDS = (
-    "testing_lab", "calibration_lab", "metrology_institute",
-    "certification_body", "standards_body", "special_equipment_body",
+    "testing_lab",
+    "calibration_lab",
+    "metrology_institute",
+    "certification_body",
+    "standards_body",
+    "special_equipment_body",
 )
 
 if TYPE_CHECKING:
-    from qihub.accounts.models import AuditEntry, Organisation
+    # Only for the QuerySet type parameters below; models import this module at runtime.
+    from qihub.accounts.models import AuditEntry, Organisation  # noqa: F401
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -48,9 +53,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
             condition |= Q(uscc__startswith=compact)
         if looks_like_pinyin(query):
             lowered = query.lower()
-            condition |= Q(name_initials__startswith=lowered) | Q(
-                name_pinyin__contains=lowered
-            )
+            condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)
         return self.filter(condition)
 
 

@@ -28,9 +28,17 @@ from qihub.core.text import normalise_text, pinyin_full, pinyin_initials
 from qihub.reference.models import Region
 
 ORGANISATION_AUDITED_FIELDS = ("name", "kind", "city", "county", "address", "is_active")
-PROFILE_FIELDS = ("name_en", "address", "phone", "email", "website", "description",
-                  "longitude", "latitude")
-TOKEN_PREFIX = "qih_"
+PROFILE_FIELDS = (
+    "name_en",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "description",
+    "longitude",
+    "latitude",
+)
+TOKEN_PREFIX = "qih_"  # noqa: S105 - a public marker, not a secret
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,7 @@ def resolve_place(code: str) -> tuple[Region, Region | None]:
     region = Region.objects.filter(code=code).select_related("parent").first()
     if region is None or region.level == Region.Level.PROVINCE:
         raise UnknownRegion(_("未知的市或区县代码“%(code)s”") % {"code": code})
-    if region.level == Region.Level.COUNTY:
-        assert region.parent is not None
+    if region.level == Region.Level.COUNTY and region.parent is not None:
         return region.parent, region
     return region, None
 
@@ -69,37 +76,54 @@ def clean_organisation_data(data: OrganisationData) -> OrganisationData:
             % {"kind": data.kind, "kinds": ", ".join(Organisation.Kind.values)}
         )
     return OrganisationData(
-        uscc=normalise_uscc(data.uscc), name=name, kind=data.kind, city_code=data.city_code,
-        county_code=data.county_code, address=normalise_text(data.address)[:300],
+        uscc=normalise_uscc(data.uscc),
+        name=name,
+        kind=data.kind,
+        city_code=data.city_code,
+        county_code=data.county_code,
+        address=normalise_text(data.address)[:300],
     )
 
 
-def register_organisation(*, data: OrganisationData, by: User | None,
-                          jurisdiction: Region | None = None,
-                          profile: dict[str, Any] | None = None) -> Organisation:
+def register_organisation(
+    *,
+    data: OrganisationData,
+    by: User | None,
+    jurisdiction: Region | None = None,
+    profile: dict[str, Any] | None = None,
+) -> Organisation:
     """Create an organisation. Raises InvalidUSCC, InvalidOrganisation, UnknownRegion or
     OrganisationExists."""
     data = clean_organisation_data(data)
     city, county = resolve_place(data.county_code or data.city_code)
     with transaction.atomic():
         if Organisation.objects.filter(uscc=data.uscc).exists():
-            raise OrganisationExists(
-                _("统一社会信用代码 %(uscc)s 已登记") % {"uscc": data.uscc}
-            )
+            raise OrganisationExists(_("统一社会信用代码 %(uscc)s 已登记") % {"uscc": data.uscc})
         organisation = Organisation(
-            uscc=data.uscc, name=data.name, kind=data.kind, city=city, county=county,
-            address=data.address, jurisdiction=jurisdiction, **(profile or {}),
+            uscc=data.uscc,
+            name=data.name,
+            kind=data.kind,
+            city=city,
+            county=county,
+            address=data.address,
+            jurisdiction=jurisdiction,
+            **(profile or {}),
         )
         _fill_derived(organisation)
         _full_clean(organisation)
         organisation.save()
-        record_action(actor=by, action="accounts.organisation_registered", target=organisation,
-                      after=snapshot(organisation, ORGANISATION_AUDITED_FIELDS))
+        record_action(
+            actor=by,
+            action="accounts.organisation_registered",
+            target=organisation,
+            after=snapshot(organisation, ORGANISATION_AUDITED_FIELDS),
+        )
     return organisation
 
 
-def update_organisation_profile(*, organisation: Organisation, by: User,
-                                changes: dict[str, Any]) -> Organisation:
+def update_organisation_profile(
+    *, organisation: Organisation, by: User, changes: dict[str, Any]
+) -> Organisation:
     """Change the self-service profile fields. Raises InvalidOrganisation."""
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
@@ -111,14 +135,19 @@ def update_organisation_profile(*, organisation: Organisation, by: User,
             setattr(organisation, name, value.strip() if isinstance(value, str) else value)
         _full_clean(organisation)
         organisation.save()
-        record_action(actor=by, action="accounts.organisation_profile_updated",
-                      target=organisation, before=before,
-                      after=snapshot(organisation, tuple(changes)))
+        record_action(
+            actor=by,
+            action="accounts.organisation_profile_updated",
+            target=organisation,
+            before=before,
+            after=snapshot(organisation, tuple(changes)),
+        )
     return organisation
 
 
-def upsert_organisations(rows: Sequence[OrganisationData], *, by: User | None,
-                         regions: dict[str, Region] | None = None) -> ImportCounts:
+def upsert_organisations(
+    rows: Sequence[OrganisationData], *, by: User | None, regions: dict[str, Region] | None = None
+) -> ImportCounts:
     """Create or update organisations by USCC in bulk (imports and demo data).
 
     Rows must already be clean (``clean_organisation_data``). Call inside a transaction.
@@ -133,14 +162,24 @@ def upsert_organisations(rows: Sequence[OrganisationData], *, by: User | None,
         city, county = _place_from(regions, row)
         current = existing.get(row.uscc)
         if current is None:
-            organisation = Organisation(uscc=row.uscc, name=row.name, kind=row.kind,
-                                        city=city, county=county, address=row.address)
+            organisation = Organisation(
+                uscc=row.uscc,
+                name=row.name,
+                kind=row.kind,
+                city=city,
+                county=county,
+                address=row.address,
+            )
             _fill_derived(organisation)
             to_create.append(organisation)
             continue
         before = snapshot(current, ORGANISATION_AUDITED_FIELDS)
         current.name, current.kind, current.city, current.address = (
-            row.name, row.kind, city, row.address)
+            row.name,
+            row.kind,
+            city,
+            row.address,
+        )
         if county is not None or row.county_code:
             current.county = county
         _fill_derived(current)
@@ -149,15 +188,28 @@ def upsert_organisations(rows: Sequence[OrganisationData], *, by: User | None,
             counts.unchanged += 1
             continue
         to_update.append(current)
-        entries.append(audit_entry(actor=by, action="accounts.organisation_updated",
-                                   target=current, before=before, after=after))
+        entries.append(
+            audit_entry(
+                actor=by,
+                action="accounts.organisation_updated",
+                target=current,
+                before=before,
+                after=after,
+            )
+        )
     Organisation.objects.bulk_create(to_create, batch_size=500)
     Organisation.objects.bulk_update(
-        to_update, ["name", "name_pinyin", "name_initials", "kind", "city", "county", "address",
-                    "updated_at"], batch_size=500)
+        to_update,
+        ["name", "name_pinyin", "name_initials", "kind", "city", "county", "address", "updated_at"],
+        batch_size=500,
+    )
     entries.extend(
-        audit_entry(actor=by, action="accounts.organisation_registered", target=organisation,
-                    after=snapshot(organisation, ORGANISATION_AUDITED_FIELDS))
+        audit_entry(
+            actor=by,
+            action="accounts.organisation_registered",
+            target=organisation,
+            after=snapshot(organisation, ORGANISATION_AUDITED_FIELDS),
+        )
         for organisation in to_create
     )
     AuditEntry.objects.bulk_create(entries, batch_size=500)
@@ -187,16 +239,29 @@ def _full_clean(organisation: Organisation) -> None:
         organisation.full_clean(validate_unique=False)
     except ValidationError as error:
         raise InvalidOrganisation(
-            "; ".join(f"{field}: {' '.join(messages)}"
-                      for field, messages in error.message_dict.items())
+            "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            )
         ) from error
 
 
-def create_user(*, username: str, password: str, email: str = "", display_name: str = "",
-                by: User | None, is_platform_admin: bool = False) -> User:
+def create_user(
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    display_name: str = "",
+    by: User | None,
+    is_platform_admin: bool = False,
+) -> User:
     """Create a person's account. Raises InvalidPassword with every rule the password breaks."""
-    user = User(username=username.strip(), email=email.strip(), display_name=display_name.strip(),
-                is_platform_admin=is_platform_admin, is_staff=is_platform_admin)
+    user = User(
+        username=username.strip(),
+        email=email.strip(),
+        display_name=display_name.strip(),
+        is_platform_admin=is_platform_admin,
+        is_staff=is_platform_admin,
+    )
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -205,35 +270,52 @@ def create_user(*, username: str, password: str, email: str = "", display_name: 
     with transaction.atomic():
         user.full_clean(exclude=["password"])
         user.save()
-        record_action(actor=by, action="accounts.user_created", target=user,
-                      after={"username": user.username, "is_platform_admin": is_platform_admin})
+        record_action(
+            actor=by,
+            action="accounts.user_created",
+            target=user,
+            after={"username": user.username, "is_platform_admin": is_platform_admin},
+        )
     return user
 
 
-def add_member(*, user: User, organisation: Organisation, role: str, by: User | None
-               ) -> Membership:
+def add_member(*, user: User, organisation: Organisation, role: str, by: User | None) -> Membership:
     """Give a user a role in an organisation (or change it)."""
     with transaction.atomic():
         membership, created = Membership.objects.update_or_create(
-            user=user, organisation=organisation, defaults={"role": role})
-        record_action(actor=by, action="accounts.member_added" if created
-                      else "accounts.member_role_changed", target=organisation,
-                      after={"user": user.username, "role": role})
+            user=user, organisation=organisation, defaults={"role": role}
+        )
+        record_action(
+            actor=by,
+            action="accounts.member_added" if created else "accounts.member_role_changed",
+            target=organisation,
+            after={"user": user.username, "role": role},
+        )
     return membership
 
 
-def issue_api_token(*, user: User, name: str, by: User,
-                    expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def issue_api_token(
+    *, user: User, name: str, by: User, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
     """A new bearer token. Returns the token row and the secret, which is never stored."""
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
-        token = ApiToken(user=user, name=name.strip() or "token", prefix=prefix,
-                         digest=ApiToken.digest_of(secret), expires_at=expires_at)
+        token = ApiToken(
+            user=user,
+            name=name.strip() or "token",
+            prefix=prefix,
+            digest=ApiToken.digest_of(secret),
+            expires_at=expires_at,
+        )
         token.full_clean()
         token.save()
-        record_action(actor=by, action="accounts.api_token_issued", target=token,
-                      after={"user": user.username, "prefix": prefix, "name": token.name})
+        record_action(
+            actor=by,
+            action="accounts.api_token_issued",
+            target=token,
+            after={"user": user.username, "prefix": prefix, "name": token.name},
+        )
     return token, secret
 
 
@@ -241,6 +323,10 @@ def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_action(actor=by, action="accounts.api_token_revoked", target=token,
-                      after={"prefix": token.prefix})
+        record_action(
+            actor=by,
+            action="accounts.api_token_revoked",
+            target=token,
+            after={"prefix": token.prefix},
+        )
     return token

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from qihub.api.errors import install_error_handlers
 from qihub.api.routers.accounts import router as accounts_router
@@ -11,7 +12,15 @@ from qihub.api.routers.organisations import router as organisations_router
 from qihub.api.routers.reference import router as reference_router
 from qihub.api.security import ClientAnonThrottle, ClientAuthThrottle
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese text as itself, not as \\u escapes: half the bytes, and readable in logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="QI Hub API — 辽宁省质量基础设施一站式公共服务平台",
     version="1.0.0",
     description=(
@@ -20,8 +29,10 @@ api = NinjaAPI(
         "bearer token (`Authorization: Bearer qih_…`). Unsafe requests must send JSON."
     ),
     urls_namespace="api",
-    throttle=[ClientAnonThrottle(settings.QIHUB_THROTTLE_ANON),
-              ClientAuthThrottle(settings.QIHUB_THROTTLE_USER)],
+    throttle=[
+        ClientAnonThrottle(settings.QIHUB_THROTTLE_ANON),
+        ClientAuthThrottle(settings.QIHUB_THROTTLE_USER),
+    ],
 )
 install_error_handlers(api)
 

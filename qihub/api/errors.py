@@ -25,23 +25,41 @@ class ProblemOut(Schema):
     errors: list[dict[str, Any]] | None = None
 
 
-TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-          409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Content",
-          429: "Too Many Requests", 500: "Internal Server Error"}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 # The error responses every operation may return; routes add them to ``response=``.
 ERRORS: dict[int, type[ProblemOut]] = {400: ProblemOut, 422: ProblemOut, 429: ProblemOut}
 AUTH_ERRORS: dict[int, type[ProblemOut]] = {**ERRORS, 401: ProblemOut, 403: ProblemOut}
 
 
-def problem(status: int, code: str, detail: str,
-            errors: list[dict[str, Any]] | None = None) -> JsonResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Error"),
-                            "status": status, "code": code, "detail": detail}
+def problem(
+    status: int, code: str, detail: str, errors: list[dict[str, Any]] | None = None
+) -> JsonResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
     if errors is not None:
         body["errors"] = errors
-    response = JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE,
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        body,
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
     return response
 
 
@@ -52,10 +70,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", ""))}
-                  for e in exc.errors]
-        return problem(422, "invalid_request", "The request does not match the schema.",
-                       errors)
+        errors = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", ""))} for e in exc.errors]
+        return problem(422, "invalid_request", "The request does not match the schema.", errors)
 
     @api.exception_handler(DjangoValidationError)
     def model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
@@ -68,22 +69,42 @@ class ApiRequestGuardMiddleware:
             if content_type != "multipart/form-data":
                 return problem(415, "unsupported_media_type", "Send multipart/form-data.")
         elif content_type not in JSON_TYPES and (request.body or content_type):
-            return problem(415, "unsupported_media_type",
-                           "Send the request body as application/json.")
+            return problem(
+                415, "unsupported_media_type", "Send the request body as application/json."
+            )
         if has_bearer_token(request):
             return None  # no cookie is involved, so there is nothing to forge
         if check_csrf(request) is not None:
-            return problem(403, "csrf_failed",
-                           "CSRF check failed: send the X-CSRFToken header with the csrftoken "
-                           "cookie, or authenticate with a bearer token.")
+            return problem(
+                403,
+                "csrf_failed",
+                "CSRF check failed: send the X-CSRFToken header with the csrftoken "
+                "cookie, or authenticate with a bearer token.",
+            )
         return None
 
 
-class ClientAnonThrottle(AnonRateThrottle):
+class _RateFromSettings:
+    """Reads its rate from settings on each request, so operators (and tests) can change it
+    without rebuilding the API; identifies clients by the trusted address only."""
+
+    setting_name: str
+    rate: str | None
+    num_requests: int | None
+    duration: int | None
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = getattr(settings, self.setting_name)
+        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[attr-defined]
+        return super().allow_request(request)  # type: ignore[misc]
+
     def get_ident(self, request: HttpRequest) -> str:
         return client_ip(request)
 
 
-class ClientAuthThrottle(AuthRateThrottle):
-    def get_ident(self, request: HttpRequest) -> str:
-        return client_ip(request)
+class ClientAnonThrottle(_RateFromSettings, AnonRateThrottle):
+    setting_name = "QIHUB_THROTTLE_ANON"
+
+
+class ClientAuthThrottle(_RateFromSettings, AuthRateThrottle):
+    setting_name = "QIHUB_THROTTLE_USER"

@@ -44,7 +44,7 @@ class RowError:
         return f"row {self.row}, column {self.column}: {self.message}"
 
 
-class RowInvalid(Exception):  # noqa: N818 - raised inside parse_row, never escapes an import
+class RowInvalid(Exception):
     """Raised by ``Importer.parse_row`` with every problem found in one row."""
 
     def __init__(self, errors: Sequence[tuple[str, str]]) -> None:
@@ -101,7 +101,7 @@ class Importer(ABC, Generic[ParsedRow]):
     columns: ClassVar[tuple[str, ...]]
     required_columns: ClassVar[tuple[str, ...]] = ()
 
-    def prepare(self) -> None:  # noqa: B027 - optional hook
+    def prepare(self) -> None:
         """Load lookups (codes, existing keys) once, before the first row is parsed."""
 
     @abstractmethod
@@ -172,7 +172,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook  # noqa: PLC0415 - openpyxl is heavy; only XLSX needs it
+    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(filename=path, read_only=True, data_only=True)
@@ -183,7 +183,9 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise ImportFileError(f"{path.name}: the first sheet is empty; a header row is required")
+            raise ImportFileError(
+                f"{path.name}: the first sheet is empty; a header row is required"
+            )
         names = _header(header)
         for number, cells in enumerate(rows, start=2):
             values = [_clean(cell) for cell in cells]
@@ -197,7 +199,7 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 def _row_dict(names: list[str], cells: Sequence[Any]) -> dict[str, str]:
     row = {name: _clean(cells[i]) if i < len(cells) else "" for i, name in enumerate(names) if name}
     if len(cells) > len(names):
-        extra = [c for c in cells[len(names):] if _clean(c)]
+        extra = [c for c in cells[len(names) :] if _clean(c)]
         if extra:
             row["__extra__"] = "1"
     return row
@@ -227,8 +229,12 @@ def _validate(importer: Importer[ParsedRow], path: Path, result: ImportResult) -
             continue
         key = importer.key(parsed)
         if key in seen:
-            _add_error(result, RowError(number, importer.columns[0],
-                                        f"'{key}' already appears in row {seen[key]}"))
+            _add_error(
+                result,
+                RowError(
+                    number, importer.columns[0], f"'{key}' already appears in row {seen[key]}"
+                ),
+            )
         else:
             seen[key] = number
 
@@ -251,8 +257,9 @@ def _chunks(rows: Iterable[ParsedRow], size: int) -> Iterator[list[ParsedRow]]:
         yield chunk
 
 
-def run_import(importer: Importer[Any], path: Path, *, by: Any = None,
-               dry_run: bool = False) -> ImportResult:
+def run_import(
+    importer: Importer[Any], path: Path, *, by: Any = None, dry_run: bool = False
+) -> ImportResult:
     """Validate the whole file, then (unless dry_run or invalid) write it all in one transaction."""
     result = ImportResult(kind=importer.kind, dry_run=dry_run)
     importer.prepare()

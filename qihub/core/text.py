@@ -13,8 +13,8 @@ _SPACES = re.compile(r"\s+")
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII (Ａ１／) and the ideographic space become their half-width forms.
 
-    CJK characters and Chinese punctuation outside the full-width ASCII block stay as they are,
-    so 「（」 stays but 「ＧＢ／Ｔ」 becomes 「GB/T」.
+    「ＧＢ／Ｔ」 becomes 「GB/T」 and 「（」 becomes 「(」; CJK characters and punctuation outside
+    the full-width ASCII block (。、《》) stay as they are.
     """
     out = []
     for char in text:
@@ -46,5 +46,5 @@ def pinyin_initials(text: str) -> str:
 
 
 def looks_like_pinyin(text: str) -> bool:
-    """True for a plain ASCII-letter query such as 'sysjl' or 'shenyang', worth matching as pinyin."""
+    """True for a plain ASCII-letter query such as 'sysjl' or 'shenyang' (match it as pinyin)."""
     return bool(re.fullmatch(r"[a-zA-Z]{2,40}", text))

@@ -45,14 +45,20 @@ def _decimal(value: str) -> Decimal | None:
     return Decimal(value) if value.strip() else None
 
 
-def _upsert(model: type[models.Model], key_field: str, key: str, values: dict[str, Any],
-            counts: LoadCounts, existing: dict[str, Any]) -> Any:
+def _upsert(
+    model: type[models.Model],
+    key_field: str,
+    key: str,
+    values: dict[str, Any],
+    counts: LoadCounts,
+    existing: dict[str, Any],
+) -> Any:
     label = model._meta.model_name or ""
     counts.created.setdefault(label, 0)
     counts.updated.setdefault(label, 0)
     instance = existing.get(key)
     if instance is None:
-        instance = model.objects.create(**{key_field: key}, **values)
+        instance = model._default_manager.create(**{key_field: key}, **values)
         existing[key] = instance
         counts.created[label] += 1
         return instance
@@ -74,16 +80,28 @@ def _differs(instance: models.Model, name: str, value: Any) -> bool:
 
 def load_regions(counts: LoadCounts) -> dict[str, Region]:
     existing: dict[str, Any] = {r.code: r for r in Region.objects.all()}
-    for row in sorted(_rows("regions.csv"), key=lambda r: ("province", "prefecture", "county")
-                      .index(r["level"])):
+    for row in sorted(
+        _rows("regions.csv"), key=lambda r: ("province", "prefecture", "county").index(r["level"])
+    ):
         parent = existing.get(row["parent_code"]) if row["parent_code"] else None
         if row["parent_code"] and parent is None:
             raise ReferenceDataError(f"region {row['code']}: unknown parent {row['parent_code']}")
-        _upsert(Region, "code", row["code"], {
-            "name": row["name"], "name_en": row["name_en"], "level": row["level"],
-            "admin_type": row["admin_type"], "parent": parent,
-            "longitude": _decimal(row["lon"]), "latitude": _decimal(row["lat"]),
-        }, counts, existing)
+        _upsert(
+            Region,
+            "code",
+            row["code"],
+            {
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "level": row["level"],
+                "admin_type": row["admin_type"],
+                "parent": parent,
+                "longitude": _decimal(row["lon"]),
+                "latitude": _decimal(row["lat"]),
+            },
+            counts,
+            existing,
+        )
     return existing
 
 
@@ -93,18 +111,29 @@ def load_industries(counts: LoadCounts) -> dict[str, Industry]:
         parent = existing.get(row["parent_key"]) if row["parent_key"] else None
         if row["parent_key"] and parent is None:
             raise ReferenceDataError(f"industry {row['key']}: unknown parent {row['parent_key']}")
-        _upsert(Industry, "key", row["key"], {
-            "level": int(row["level"]), "parent": parent, "name_zh": row["name_zh"],
-            "name_en": row["name_en"], "gbt4754_codes": row["gbt4754_2017_codes"],
-            "gbt4754_names": row["gbt4754_2017_names"],
-            "liaoning_context": row["liaoning_context"],
-            "is_trillion_base": row["key"].split("-")[0] in TRILLION_BASES,
-        }, counts, existing)
+        _upsert(
+            Industry,
+            "key",
+            row["key"],
+            {
+                "level": int(row["level"]),
+                "parent": parent,
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "gbt4754_codes": row["gbt4754_2017_codes"],
+                "gbt4754_names": row["gbt4754_2017_names"],
+                "liaoning_context": row["liaoning_context"],
+                "is_trillion_base": row["key"].split("-")[0] in TRILLION_BASES,
+            },
+            counts,
+            existing,
+        )
     return existing
 
 
-def load_clusters(counts: LoadCounts, regions: dict[str, Region],
-                  industries: dict[str, Industry]) -> None:
+def load_clusters(
+    counts: LoadCounts, regions: dict[str, Region], industries: dict[str, Industry]
+) -> None:
     existing: dict[str, Any] = {c.key: c for c in Cluster.objects.all()}
     for row in _rows("clusters.csv"):
         try:
@@ -115,11 +144,22 @@ def load_clusters(counts: LoadCounts, regions: dict[str, Region],
         except KeyError as error:
             raise ReferenceDataError(f"cluster {row['id']}: unknown code {error}") from error
         is_new = row["id"] not in existing
-        cluster = _upsert(Cluster, "key", row["id"], {
-            "name_zh": row["name_zh"], "type": row["type"], "level": row["level"],
-            "city": city, "county": county, "main_industries_zh": row["main_industries_zh"],
-            "notes": row["notes"],
-        }, counts, existing)
+        cluster = _upsert(
+            Cluster,
+            "key",
+            row["id"],
+            {
+                "name_zh": row["name_zh"],
+                "type": row["type"],
+                "level": row["level"],
+                "city": city,
+                "county": county,
+                "main_industries_zh": row["main_industries_zh"],
+                "notes": row["notes"],
+            },
+            counts,
+            existing,
+        )
         if set(cluster.industries.values_list("pk", flat=True)) != wanted:
             cluster.industries.set(wanted)
             if not is_new:
@@ -129,14 +169,24 @@ def load_clusters(counts: LoadCounts, regions: dict[str, Region],
 def load_plan_targets(counts: LoadCounts) -> None:
     existing: dict[str, Any] = {t.key: t for t in PlanTarget.objects.all()}
     for row in _rows("plan_targets.csv"):
-        _upsert(PlanTarget, "key", row["key"], {
-            "area": row["area"], "description_zh": row["description_zh"],
-            "description_en": row["description_en"],
-            "target_value": Decimal(row["target_value"]),
-            "target_value_max": _decimal(row["target_value_max"]),
-            "comparator": row["comparator"], "unit": row["unit"],
-            "deadline": date.fromisoformat(row["deadline"]), "notes": row["notes"],
-        }, counts, existing)
+        _upsert(
+            PlanTarget,
+            "key",
+            row["key"],
+            {
+                "area": row["area"],
+                "description_zh": row["description_zh"],
+                "description_en": row["description_en"],
+                "target_value": Decimal(row["target_value"]),
+                "target_value_max": _decimal(row["target_value_max"]),
+                "comparator": row["comparator"],
+                "unit": row["unit"],
+                "deadline": date.fromisoformat(row["deadline"]),
+                "notes": row["notes"],
+            },
+            counts,
+            existing,
+        )
 
 
 def load_reference_data() -> LoadCounts:

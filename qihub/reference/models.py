@@ -27,8 +27,9 @@ class Region(models.Model):
     name_en = models.CharField(max_length=100, blank=True)
     level = models.CharField(max_length=12, choices=Level.choices)
     admin_type = models.CharField(max_length=10, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     longitude = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
 
@@ -51,8 +52,9 @@ class Industry(models.Model):
 
     key = models.CharField(max_length=12, unique=True)
     level = models.PositiveSmallIntegerField()
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     name_zh = models.CharField(max_length=100)
     name_en = models.CharField(max_length=200, blank=True)
     gbt4754_codes = models.CharField(max_length=200, blank=True)
@@ -78,8 +80,9 @@ class Cluster(models.Model):
     type = models.CharField(max_length=40)
     level = models.CharField(max_length=12)
     city = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="clusters")
-    county = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="county_clusters")
+    county = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="county_clusters"
+    )
     industries = models.ManyToManyField(Industry, related_name="clusters", blank=True)
     main_industries_zh = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)

@@ -29,18 +29,26 @@ class OrganisationFilters(Schema):
 def organisation_item(organisation: Organisation) -> dict[str, object]:
     county = organisation.county
     return {
-        "uscc": organisation.uscc, "name": organisation.name, "kind": organisation.kind,
+        "uscc": organisation.uscc,
+        "name": organisation.name,
+        "kind": organisation.kind,
         "kind_label": str(organisation.get_kind_display()),
-        "city_code": organisation.city.code, "city_name": organisation.city.name,
+        "city_code": organisation.city.code,
+        "city_name": organisation.city.name,
         "county_code": county.code if county else None,
         "county_name": county.name if county else None,
     }
 
 
-@router.get("", response={200: OrganisationPage, **ERRORS}, url_name="organisation-list",
-            summary="List and search organisations")
-def list_organisations(request: HttpRequest,
-                       filters: Query[OrganisationFilters]) -> dict[str, object]:
+@router.get(
+    "",
+    response={200: OrganisationPage, **ERRORS},
+    url_name="organisation-list",
+    summary="List and search organisations",
+)
+def list_organisations(
+    request: HttpRequest, filters: Query[OrganisationFilters]
+) -> dict[str, object]:
     organisations = Organisation.objects.visible_to(request.user).matching(filters.q)
     if filters.kind:
         organisations = organisations.filter(kind=filters.kind)
@@ -48,13 +56,22 @@ def list_organisations(request: HttpRequest,
         organisations = organisations.in_city(filters.city)
     count = organisations.count()
     page = organisations.select_related("city", "county")[
-        filters.offset:filters.offset + filters.limit]
-    return {"count": count, "limit": filters.limit, "offset": filters.offset,
-            "items": [organisation_item(o) for o in page]}
+        filters.offset : filters.offset + filters.limit
+    ]
+    return {
+        "count": count,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [organisation_item(o) for o in page],
+    }
 
 
-@router.get("/{uscc}", response={200: OrganisationOut, 404: ProblemOut, **ERRORS},
-            url_name="organisation-detail", summary="One organisation by USCC")
+@router.get(
+    "/{uscc}",
+    response={200: OrganisationOut, 404: ProblemOut, **ERRORS},
+    url_name="organisation-detail",
+    summary="One organisation by USCC",
+)
 def organisation_detail(request: HttpRequest, uscc: str) -> dict[str, object]:
     try:
         canonical = normalise_uscc(uscc)
@@ -67,10 +84,14 @@ def organisation_detail(request: HttpRequest, uscc: str) -> dict[str, object]:
     )
     return {
         **organisation_item(organisation),
-        "name_en": organisation.name_en, "address": organisation.address,
-        "phone": organisation.phone, "email": organisation.email,
-        "website": organisation.website, "description": organisation.description,
-        "longitude": organisation.longitude, "latitude": organisation.latitude,
-        "is_active": organisation.is_active, "updated_at": organisation.updated_at,
+        "name_en": organisation.name_en,
+        "address": organisation.address,
+        "phone": organisation.phone,
+        "email": organisation.email,
+        "website": organisation.website,
+        "description": organisation.description,
+        "longitude": organisation.longitude,
+        "latitude": organisation.latitude,
+        "is_active": organisation.is_active,
+        "updated_at": organisation.updated_at,
     }
-

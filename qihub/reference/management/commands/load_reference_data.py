@@ -19,8 +19,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_reference_data()
         if options["json"]:
-            self.stdout.write(json.dumps({"created": counts.created, "updated": counts.updated,
-                                          "changed": counts.changed}))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "created": counts.created,
+                        "updated": counts.updated,
+                        "changed": counts.changed,
+                    }
+                )
+            )
             return
         for model, created in counts.created.items():
             updated = counts.updated.get(model, 0)
