@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from qihub.api.errors import install_error_handlers
+from qihub.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers
 from qihub.api.routers.accounts import router as accounts_router
 from qihub.api.routers.organisations import router as organisations_router
 from qihub.api.routers.reference import router as reference_router
@@ -19,7 +21,20 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class QIHubAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Document error bodies under the media type they are sent with (RFC 9457)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = QIHubAPI(
     renderer=UnicodeJSONRenderer(),
     title="QI Hub API — 辽宁省质量基础设施一站式公共服务平台",
     version="1.0.0",

@@ -46,6 +46,16 @@ class ActiveSessionAuth(SessionAuth):
 AUTHENTICATED = [BearerTokenAuth(), ActiveSessionAuth()]
 
 
+def _allowed_methods(view_func: Callable[..., Any]) -> set[str] | None:
+    """The methods a ninja path view serves, or None when they cannot be told (then the guard
+    applies to every unsafe method: it fails closed)."""
+    for cell in getattr(view_func, "__closure__", None) or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if operations is not None:
+            return {method for operation in operations for method in operation.methods}
+    return None
+
+
 def has_bearer_token(request: HttpRequest) -> bool:
     return str(request.headers.get("Authorization", "")).lower().startswith("bearer ")
 
@@ -55,11 +65,17 @@ class ApiRequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX) and request.method in UNSAFE_METHODS:
-            refusal = self.refusal(request)
-            if refusal is not None:
-                return refusal
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not request.path.startswith(API_PREFIX) or request.method not in UNSAFE_METHODS:
+            return None
+        allowed = _allowed_methods(view_func)
+        if allowed is not None and request.method not in allowed:
+            return None  # ninja answers 405 with the Allow header
+        return self.refusal(request)
 
     @staticmethod
     def refusal(request: HttpRequest) -> HttpResponse | None:

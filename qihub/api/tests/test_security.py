@@ -48,12 +48,17 @@ def test_cross_site_simple_post_to_a_public_path_is_refused():
     # A form on another site can send text/plain without a preflight; it must never get through.
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        "/api/v1/organisations",
+        "/api/v1/tokens",
         "a=b",
         content_type="text/plain",
         HTTP_ORIGIN="https://evil.example",
     )
     assert response.status_code == 415
+
+
+def test_unsupported_method_is_405_not_a_guard_refusal(client):
+    response = client.put("/api/v1/regions", "{}", content_type="application/json")
+    assert response.status_code == 405
 
 
 def test_token_lifecycle_through_the_api(session_client, lab_admin):
