@@ -11,8 +11,15 @@ LOCKED_DETAIL_KEY = "account_locked"
 
 
 def locked_out_response(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: Any = None,
+    *args: Any,
+    **kwargs: Any,
 ) -> HttpResponse:
+    # The web login view renders its own styled 429 page; keep it.
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
     detail = _("登录失败次数过多，账户已锁定30分钟。")
     if request.path.startswith("/api/"):
         return JsonResponse(

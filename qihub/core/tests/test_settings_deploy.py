@@ -17,7 +17,8 @@ PRODUCTION = {
 
 
 def qihub(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("QIHUB_")}
+    ignored = ("QIHUB_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ignored)}
     return subprocess.run(
         [sys.executable, "-m", "qihub.cli", *args],
         cwd=ROOT,

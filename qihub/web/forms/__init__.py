@@ -1,0 +1,1 @@
+"""Forms of the web pages. They check shape only; the domain decides the rest."""
