@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -19,6 +20,9 @@ INSTITUTION_KINDS = (
     "standards_body",
     "special_equipment_body",
 )
+
+# Six or more code characters with at least one digit: what a (partial) USCC looks like.
+_USCC_LIKE = re.compile(r"(?=.*\d)[0-9A-HJ-NPQRTUWXY]{6,18}")
 
 if TYPE_CHECKING:
     # Only for the QuerySet type parameters below; models import this module at runtime.
@@ -47,10 +51,12 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         query = normalise_text(text)
         if not query:
             return self
+        compact = to_halfwidth(query).replace(" ", "").replace("-", "").upper()
+        if _USCC_LIKE.fullmatch(compact):
+            # A code (or its start) is looked up by code alone: an indexed prefix match instead
+            # of scanning every name for a string no name contains.
+            return self.filter(uscc__startswith=compact)
         condition = Q(name__icontains=query)
-        compact = to_halfwidth(query).replace(" ", "").upper()
-        if len(compact) >= 6 and compact.isalnum():
-            condition |= Q(uscc__startswith=compact)
         if looks_like_pinyin(query):
             lowered = query.lower()
             condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)

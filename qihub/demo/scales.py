@@ -1,0 +1,74 @@
+"""How many organisations of each kind a demo scale makes: the one table to change.
+
+The Liaoning column follows the province's real order of magnitude (DESIGN.md, "Scale it must
+hold"; about 2,300 QI institutions, as SAMR statistics report for the province). ``small`` is about
+a fiftieth of it, with every kind present and all fifteen regulators, for ``make run``.
+``national`` is the nation-wide volume (about 55,000 institutions, 1,000,000 organisations), but
+the reference data only knows Liaoning's regions, so it is a *volume* dataset spread over
+Liaoning's cities and counties, for load and benchmark work, not a picture of China.
+``tiny`` is not offered on the command line's help: tests use it to stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from qihub.accounts.models import Organisation
+
+Kind = Organisation.Kind
+
+# Generation order: public institutions first, so the names every city expects (市计量测试院,
+# 市特种设备检验所…) are taken before company names are drawn, then the bulk.
+KINDS_IN_ORDER: tuple[str, ...] = (
+    Kind.REGULATOR,
+    Kind.METROLOGY_INSTITUTE,
+    Kind.SPECIAL_EQUIPMENT_BODY,
+    Kind.STANDARDS_BODY,
+    Kind.TESTING_LAB,
+    Kind.CALIBRATION_LAB,
+    Kind.CERTIFICATION_BODY,
+    Kind.STATION_OPERATOR,
+    Kind.ENTERPRISE,
+)
+
+SCALE_NAMES: tuple[str, ...] = ("tiny", "small", "liaoning", "national")
+PUBLIC_SCALES: tuple[str, ...] = ("small", "liaoning", "national")
+
+# kind                               tiny   small  liaoning   national
+_TABLE: dict[str, tuple[int, int, int, int]] = {
+    Kind.TESTING_LAB:               (3,     34,    1_700,     42_000),
+    Kind.CALIBRATION_LAB:           (2,      7,      350,      7_000),
+    Kind.METROLOGY_INSTITUTE:       (2,      2,       90,      3_000),
+    Kind.CERTIFICATION_BODY:        (1,      1,       60,      1_100),
+    Kind.STANDARDS_BODY:            (1,      1,       40,        900),
+    Kind.SPECIAL_EQUIPMENT_BODY:    (1,      1,       60,      1_000),
+    # One bureau for the province and one per city: the platform's jurisdictions (not scaled).
+    Kind.REGULATOR:                 (15,    15,       15,         15),
+    # The plan's 2025 target is at least 70 one-stop service stations.
+    Kind.STATION_OPERATOR:          (1,      1,       70,      2_000),
+    Kind.ENTERPRISE:                (25,   538,   27_615,    942_985),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    counts: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def institutions(self) -> int:
+        return sum(self.counts[kind] for kind in Organisation.INSTITUTION_KINDS)
+
+
+SCALES: Mapping[str, Scale] = MappingProxyType(
+    {
+        name: Scale(name, MappingProxyType({kind: _TABLE[kind][col] for kind in KINDS_IN_ORDER}))
+        for col, name in enumerate(SCALE_NAMES)
+    }
+)
