@@ -29,9 +29,9 @@ $(STAMP): pyproject.toml
 	cp .env.example .env
 
 install: $(STAMP) .env ## Create .venv and install QI Hub with its development tools
+	@mkdir -p var
 
 run: install ## Migrate, load reference and demo data if the database is empty, serve on :$(PORT)
-	@mkdir -p var
 	$(BIN)/qihub migrate --no-input
 	$(BIN)/qihub load_reference_data
 	$(BIN)/qihub demo --scale small --if-empty
