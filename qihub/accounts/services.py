@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,6 +216,84 @@ def upsert_organisations(
     counts.created += len(to_create)
     counts.updated += len(to_update)
     return counts
+
+
+def set_organisation_profiles(*, profiles: Mapping[str, Mapping[str, Any]], by: User | None) -> int:
+    """Set profile fields (PROFILE_FIELDS) of many organisations by USCC, auditing each change;
+    returns how many changed. Call inside a transaction. Raises InvalidOrganisation.
+
+    Values pass the field-level half of ``full_clean`` (lengths, URL and e-mail syntax, decimal
+    digits); the per-row queries of the other half are what a bulk path must avoid.
+    """
+    names = sorted({name for profile in profiles.values() for name in profile})
+    unknown = set(names) - set(PROFILE_FIELDS)
+    if unknown:
+        raise InvalidOrganisation(_("不可修改的字段：%(fields)s") % {"fields": ", ".join(unknown)})
+    stored = Organisation.objects.only("id", "uscc", "name", *names).in_bulk(
+        list(profiles), field_name="uscc"
+    )
+    now = timezone.now()
+    changed: list[Organisation] = []
+    entries: list[AuditEntry] = []
+    for uscc, profile in profiles.items():
+        organisation = stored.get(uscc)
+        if organisation is None:
+            raise InvalidOrganisation(_("统一社会信用代码 %(uscc)s 未登记") % {"uscc": uscc})
+        clean = {name: _clean_field(name, value) for name, value in profile.items()}
+        fields = tuple(clean)
+        if all(getattr(organisation, name) == value for name, value in clean.items()):
+            continue
+        before = snapshot(organisation, fields)
+        for name, value in clean.items():
+            setattr(organisation, name, value)
+        organisation.updated_at = now
+        changed.append(organisation)
+        entries.append(
+            audit_entry(
+                actor=by,
+                action="accounts.organisation_profile_updated",
+                target=organisation,
+                before=before,
+                after=snapshot(organisation, fields),
+            )
+        )
+    _update_columns(changed, [*names, "updated_at"])
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return len(changed)
+
+
+def _update_columns(organisations: Sequence[Organisation], names: Sequence[str]) -> None:
+    """One parameterised UPDATE run for every row (executemany).
+
+    Django's ``bulk_update`` builds a CASE WHEN per field per row; for 30,000 rows that took two
+    thirds of a Liaoning demo load. The statement is built from the model's metadata and the
+    values are prepared by the fields themselves, so it is the same on SQLite and PostgreSQL.
+    """
+    if not organisations:
+        return
+    meta = Organisation._meta
+    by_name = {f.name: f for f in meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # Identifiers come from the model's metadata and every value is a parameter.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] + [o.pk]
+        for o in organisations
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _clean_field(name: str, value: Any) -> Any:
+    try:
+        return Organisation._meta.get_field(name).clean(value, None)  # type: ignore[union-attr]
+    except ValidationError as error:
+        raise InvalidOrganisation(f"{name}: {' '.join(error.messages)}") from error
 
 
 def _place_from(regions: dict[str, Region], row: OrganisationData) -> tuple[Region, Region | None]:

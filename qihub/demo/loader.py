@@ -16,16 +16,16 @@ from itertools import islice
 from time import perf_counter
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import connection, reset_queries, transaction
-from django.utils import timezone
+from django.db import reset_queries, transaction
 
-from qihub.accounts.audit import audit_entry, snapshot
-from qihub.accounts.errors import InvalidOrganisation
-from qihub.accounts.models import AuditEntry, Organisation
-from qihub.accounts.services import register_organisation, upsert_organisations
+from qihub.accounts.models import Organisation
+from qihub.accounts.services import (
+    register_organisation,
+    set_organisation_profiles,
+    upsert_organisations,
+)
 from qihub.core.imports import ImportCounts
-from qihub.demo.organisations import DEMO_PROFILE_FIELDS, DemoGenerator, DemoOrganisation
+from qihub.demo.organisations import DemoGenerator, DemoOrganisation
 from qihub.demo.people import DEMO_PASSWORD, Login, ensure_personas
 from qihub.demo.places import load_geography
 from qihub.demo.scales import Scale
@@ -162,71 +162,9 @@ def set_profiles(chunk: Sequence[DemoOrganisation]) -> int:
 
     Call inside the chunk's transaction, right after ``upsert_organisations``.
     """
-    wanted = {item.data.uscc: item.profile for item in chunk}
-    stored = Organisation.objects.only("id", "uscc", "name", *DEMO_PROFILE_FIELDS).in_bulk(
-        list(wanted), field_name="uscc"
+    return set_organisation_profiles(
+        profiles={item.data.uscc: item.profile for item in chunk}, by=None
     )
-    now = timezone.now()
-    changed: list[Organisation] = []
-    entries: list[AuditEntry] = []
-    for uscc, profile in wanted.items():
-        organisation = stored[uscc]
-        clean = {name: _clean_field(name, value) for name, value in profile.items()}
-        if all(getattr(organisation, name) == value for name, value in clean.items()):
-            continue
-        before = snapshot(organisation, DEMO_PROFILE_FIELDS)
-        for name, value in clean.items():
-            setattr(organisation, name, value)
-        organisation.updated_at = now
-        changed.append(organisation)
-        entries.append(
-            audit_entry(
-                actor=None,
-                action="accounts.organisation_profile_updated",
-                target=organisation,
-                before=before,
-                after=snapshot(organisation, DEMO_PROFILE_FIELDS),
-            )
-        )
-    _update_rows(changed, [*DEMO_PROFILE_FIELDS, "updated_at"])
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
-    return len(changed)
-
-
-def _update_rows(organisations: Sequence[Organisation], names: Sequence[str]) -> None:
-    """One parameterised UPDATE run for every row (executemany).
-
-    Django's ``bulk_update`` builds a CASE WHEN per field per row; for 30,000 rows that took two
-    thirds of a Liaoning run. The statement is built from the model's metadata and the values
-    are prepared by the fields themselves, so it is the same on SQLite and PostgreSQL.
-    """
-    if not organisations:
-        return
-    meta = Organisation._meta
-    by_name = {f.name: f for f in meta.concrete_fields}
-    fields = [by_name[name] for name in names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    # Identifiers come from the model's metadata and every value is a parameter.
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(meta.pk.column)} = %s"
-    )
-    rows = [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] + [o.pk]
-        for o in organisations
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _clean_field(name: str, value: Any) -> Any:
-    # The field-level half of full_clean (lengths, URL syntax, decimal digits) without its
-    # per-row foreign-key queries: the bulk path keeps the rule that stored values are valid.
-    try:
-        return Organisation._meta.get_field(name).clean(value, None)  # type: ignore[union-attr]
-    except ValidationError as error:
-        raise InvalidOrganisation(f"{name}: {' '.join(error.messages)}") from error
 
 
 def persona_anchors(generator: DemoGenerator) -> dict[str, Organisation]:

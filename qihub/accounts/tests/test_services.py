@@ -15,6 +15,7 @@ from qihub.accounts.services import (
     issue_api_token,
     register_organisation,
     revoke_api_token,
+    set_organisation_profiles,
     update_organisation_profile,
 )
 from qihub.accounts.tests.factories import uscc_for
@@ -100,3 +101,24 @@ def test_regulator_scope(regulator, enterprise_user, platform_admin):
     assert regulates_city(regulator, "210200")  # provincial bureau sees every city
     assert not regulates_city(enterprise_user, "210200")
     assert regulates_city(platform_admin, "210200")
+
+
+def test_bulk_profiles_are_cleaned_audited_and_skip_unchanged(lab, enterprise):
+    profiles = {
+        lab.uscc: {"phone": "024-88886666", "website": "https://lab.example"},
+        enterprise.uscc: {"phone": ""},  # already empty: unchanged, not audited
+    }
+    assert set_organisation_profiles(profiles=profiles, by=None) == 1
+    lab.refresh_from_db()
+    assert lab.phone == "024-88886666"
+    entry = AuditEntry.objects.get(action="accounts.organisation_profile_updated")
+    assert entry.after == {"phone": "024-88886666", "website": "https://lab.example"}
+    assert set_organisation_profiles(profiles=profiles, by=None) == 0
+
+
+@pytest.mark.parametrize(
+    "profile", [{"website": "not a url"}, {"uscc": "x"}, {"latitude": "123456.789"}]
+)
+def test_bulk_profiles_refuse_bad_values(lab, profile):
+    with pytest.raises(InvalidOrganisation):
+        set_organisation_profiles(profiles={lab.uscc: profile}, by=None)
