@@ -22,6 +22,7 @@ INSTITUTION_KINDS = (
 )
 
 # Six or more code characters with at least one digit: what a (partial) USCC looks like.
+USCC_LENGTH = 18
 _USCC_LIKE = re.compile(r"(?=.*\d)[0-9A-HJ-NPQRTUWXY]{6,18}")
 
 if TYPE_CHECKING:
@@ -53,9 +54,12 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
             return self
         compact = to_halfwidth(query).replace(" ", "").replace("-", "").upper()
         if _USCC_LIKE.fullmatch(compact):
-            # A code (or its start) is looked up by code alone: an indexed prefix match instead
-            # of scanning every name for a string no name contains.
-            return self.filter(uscc__startswith=compact)
+            # A code (or its start) is looked up by code alone, as an index range: LIKE 'x%'
+            # cannot use the index on SQLite, and names never contain such strings anyway.
+            # 'Z' sorts after every USCC character (the alphabet ends at Y).
+            if len(compact) == USCC_LENGTH:
+                return self.filter(uscc=compact)
+            return self.filter(uscc__gte=compact, uscc__lt=compact + "Z")
         condition = Q(name__icontains=query)
         if looks_like_pinyin(query):
             lowered = query.lower()
