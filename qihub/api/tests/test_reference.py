@@ -49,3 +49,22 @@ def test_bad_filter_is_a_problem_json_422(client):
 def test_reference_api_is_read_only(client):
     response = client.post("/api/v1/regions", data={}, content_type="application/json")
     assert response.status_code in {403, 405}
+
+
+def test_health_reports_the_database(client):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_says_503_when_the_database_fails(client, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", broken_cursor)
+        response = client.get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
