@@ -357,6 +357,25 @@ def create_user(
     return user
 
 
+def set_platform_admin(*, user: User, is_platform_admin: bool, by: User | None) -> User:
+    """Grant or withdraw platform administration (which includes the Django admin site)."""
+    with transaction.atomic():
+        before = {"is_platform_admin": user.is_platform_admin, "is_staff": user.is_staff}
+        user.is_platform_admin = is_platform_admin
+        user.is_staff = is_platform_admin
+        user.save(update_fields=["is_platform_admin", "is_staff", "updated_at"])
+        record_action(
+            actor=by,
+            action="accounts.platform_admin_granted"
+            if is_platform_admin
+            else "accounts.platform_admin_withdrawn",
+            target=user,
+            before=before,
+            after={"is_platform_admin": is_platform_admin, "is_staff": is_platform_admin},
+        )
+    return user
+
+
 def add_member(*, user: User, organisation: Organisation, role: str, by: User | None) -> Membership:
     """Give a user a role in an organisation (or change it)."""
     with transaction.atomic():
