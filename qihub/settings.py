@@ -182,6 +182,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts 30 minutes from the fifth failure: tries while locked do not extend it, so the
+# rightful user who retries once at minute 29 is not locked out for another half hour.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "qihub.accounts.lockout.locked_out_response"
 AXES_CLIENT_IP_CALLABLE = "qihub.core.http.client_ip_for_axes"
 AXES_VERBOSE = False
