@@ -1,4 +1,4 @@
-"""Sessions end after 30 idle minutes and 12 hours after sign-in, however active."""
+"""Cross-cutting middleware: session lifetimes (30 min idle, 12 h absolute) and page language."""
 
 from datetime import timedelta
 
@@ -35,3 +35,16 @@ def test_active_session_ends_after_the_absolute_cap(lab_admin):
         if minutes * 60 <= cap:
             assert status == 200
     assert status == 401
+
+
+def test_pages_stay_chinese_whatever_the_browser_asks(client, reference):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans"' in page.content.decode()
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en"' in client.get("/").content.decode()
+
+
+def test_api_honours_accept_language(client):
+    response = client.get("/api/v1/organisations/123", HTTP_ACCEPT_LANGUAGE="en")
+    assert "18" in response.json()["detail"]
+    assert "统一社会信用代码" not in response.json()["detail"]
