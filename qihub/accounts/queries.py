@@ -27,6 +27,16 @@ def user_for_api_token(secret: str) -> User | None:
     return token.user
 
 
+def tokens_of(user: User) -> list[ApiToken]:
+    """A user's API tokens, newest first, revoked and expired ones included (for the record)."""
+    return list(ApiToken.objects.filter(user=user))
+
+
+def active_token(user: User, prefix: str) -> ApiToken | None:
+    """One of the user's tokens that is not revoked; None for anyone else's or an unknown one."""
+    return ApiToken.objects.filter(user=user, prefix=prefix, revoked_at=None).first()
+
+
 def memberships_of(user: Any) -> list[Membership]:
     if user is None or not user.is_authenticated:
         return []

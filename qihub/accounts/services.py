@@ -417,7 +417,11 @@ def issue_api_token(
 
 
 def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
+    """Revoke a token; revoking one already revoked changes nothing and records nothing."""
     with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            return token
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_action(

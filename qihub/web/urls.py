@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qihub.web.views import accounts, home, organisations
+from qihub.web.views import account, home, organisations, sessions
 
 app_name = "web"
 
@@ -14,6 +14,9 @@ urlpatterns = [
         organisations.organisation_detail,
         name="organisation-detail",
     ),
-    path("login/", accounts.LoginView.as_view(), name="login"),
-    path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("login/", sessions.LoginView.as_view(), name="login"),
+    path("logout/", sessions.LogoutView.as_view(), name="logout"),
+    path("account/", account.account, name="account"),
+    path("account/tokens/", account.token_create, name="token-create"),
+    path("account/tokens/<str:prefix>/revoke/", account.token_revoke, name="token-revoke"),
 ]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
 
 from qihub.accounts.models import ApiToken
-from qihub.accounts.queries import memberships_of
+from qihub.accounts.queries import active_token, memberships_of, tokens_of
 from qihub.accounts.services import issue_api_token, revoke_api_token
 from qihub.api.errors import AUTH_ERRORS, ProblemOut
 from qihub.api.schemas.accounts import MeOut, TokenCreatedOut, TokenIn, TokenOut
@@ -52,7 +52,7 @@ def me(request: AuthenticatedRequest) -> dict[str, object]:
     summary="My API tokens (secrets are never shown again)",
 )
 def list_tokens(request: AuthenticatedRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(user=request.auth))
+    return tokens_of(request.auth)
 
 
 # Issuing a token needs the browser session: a leaked token must not be able to mint more.
@@ -92,6 +92,8 @@ def create_token(request: AuthenticatedRequest, payload: TokenIn) -> Status[Toke
     summary="Revoke one of my tokens",
 )
 def delete_token(request: AuthenticatedRequest, prefix: str) -> Status[None]:
-    token = get_object_or_404(ApiToken, user=request.auth, prefix=prefix, revoked_at=None)
+    token = active_token(request.auth, prefix)
+    if token is None:
+        raise Http404("No such active token.")
     revoke_api_token(token=token, by=request.auth)
     return Status(204, None)

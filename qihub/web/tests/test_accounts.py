@@ -199,3 +199,16 @@ def test_header_offers_logout_as_a_form_when_logged_in(lab_admin: User) -> None:
 def test_header_offers_login_with_next_when_anonymous(reference: None, anonymous: Client) -> None:
     html = anonymous.get("/organisations/?city=210100").content.decode()
     assert 'href="/login/?next=/organisations/%3Fcity%3D210100"' in html
+
+
+def test_login_form_carries_next_through_the_post(lab_admin: User) -> None:
+    # The form posts to /login/ without the query string, as a browser does: the hidden field
+    # is what brings the visitor back to where they were going.
+    client = Client()
+    page = client.get(LOGIN_URL, {"next": "/account/"}).content.decode()
+    assert 'name="next" value="/account/"' in page
+    response = client.post(
+        LOGIN_URL, {"username": "lab_admin", "password": TEST_PASSWORD, "next": "/account/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
