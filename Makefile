@@ -34,6 +34,7 @@ install: $(STAMP) .env ## Create .venv and install QI Hub with its development t
 run: install ## Migrate, load reference and demo data if the database is empty, serve on :$(PORT)
 	$(BIN)/qihub migrate --no-input
 	$(BIN)/qihub load_reference_data
+	$(BIN)/qihub import standards qihub/standards/data/standards.csv
 	$(BIN)/qihub demo --scale small --if-empty
 	$(BIN)/qihub runserver 127.0.0.1:$(PORT)
 

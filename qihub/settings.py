@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "qihub.core",
     "qihub.reference",
     "qihub.accounts",
+    "qihub.standards",
     "qihub.api",
     "qihub.web",
     "qihub.demo",

@@ -12,6 +12,7 @@ from qihub.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers
 from qihub.api.routers.accounts import router as accounts_router
 from qihub.api.routers.organisations import router as organisations_router
 from qihub.api.routers.reference import router as reference_router
+from qihub.api.routers.standards import router as standards_router
 from qihub.api.routers.system import router as system_router
 from qihub.api.security import ClientAnonThrottle, ClientAuthThrottle
 
@@ -54,5 +55,6 @@ install_error_handlers(api)
 
 api.add_router("/", reference_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/standards", standards_router)
 api.add_router("/", accounts_router)
 api.add_router("/", system_router)

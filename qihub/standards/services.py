@@ -1,0 +1,164 @@
+"""Writes to the catalogue. Upserts keep both directions of the version chain consistent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from qihub.accounts.audit import audit_entry
+from qihub.accounts.models import AuditEntry, User
+from qihub.core.imports import ImportCounts
+from qihub.standards.codes import StandardCode
+from qihub.standards.models import Standard
+
+AUDITED_FIELDS = (
+    "title_zh",
+    "title_en",
+    "type",
+    "status",
+    "published_on",
+    "effective_on",
+    "withdrawn_on",
+    "ics",
+    "ccs",
+    "issuer",
+)
+
+
+@dataclass(frozen=True)
+class StandardData:
+    """One catalogue row, already validated (see importers.StandardImporter)."""
+
+    code: StandardCode
+    title_zh: str
+    type: str
+    status: str
+    title_en: str = ""
+    published_on: date | None = None
+    effective_on: date | None = None
+    withdrawn_on: date | None = None
+    replaces: tuple[StandardCode, ...] = field(default=())
+    replaced_by: tuple[StandardCode, ...] = field(default=())
+    ics: str = ""
+    ccs: str = ""
+    issuer: str = ""
+
+
+def _fields(data: StandardData) -> dict[str, Any]:
+    return {
+        "base_code": data.code.base,
+        "prefix": data.code.prefix,
+        "family": data.code.family,
+        "number": data.code.number,
+        "year": data.code.year,
+        "title_zh": data.title_zh,
+        "title_en": data.title_en,
+        "type": data.type,
+        "status": data.status,
+        "published_on": data.published_on,
+        "effective_on": data.effective_on,
+        "withdrawn_on": data.withdrawn_on,
+        "ics": data.ics,
+        "ccs": data.ccs,
+        "issuer": data.issuer,
+        "is_catalogued": True,
+    }
+
+
+def _state(standard: Standard) -> dict[str, Any]:
+    state: dict[str, Any] = {name: getattr(standard, name) for name in AUDITED_FIELDS}
+    for name in ("published_on", "effective_on", "withdrawn_on"):
+        value = state[name]
+        state[name] = value.isoformat() if value else None
+    state["replaces"] = sorted(s.code for s in standard.replaces.all())
+    return state
+
+
+def upsert_standards(rows: Sequence[StandardData], *, by: User | None) -> ImportCounts:
+    """Create or update catalogue rows by canonical code, with their version links.
+
+    A code a row names in ``replaces``/``replaced_by`` that the catalogue does not hold yet is
+    created as an uncatalogued edition, so the chain is complete whatever the order of the rows;
+    the row that describes it later completes it. Call inside a transaction.
+    """
+    counts = ImportCounts()
+    entries: list[AuditEntry] = []
+    for data in rows:
+        standard = Standard.objects.filter(code=data.code.canonical).first()
+        before = _state(standard) if standard is not None else None
+        if standard is None:
+            standard = Standard(code=data.code.canonical)
+        for name, value in _fields(data).items():
+            setattr(standard, name, value)
+        if _has_successor_in_force(standard):
+            # A row may still call an edition current after a newer one in force replaced it.
+            standard.status = Standard.Status.SUPERSEDED
+        standard.full_clean(validate_unique=False, exclude=["replaces"])
+        standard.save()
+        _link(standard, data)
+        after = _state(standard)
+        if before is None:
+            counts.created += 1
+            entries.append(
+                audit_entry(
+                    actor=by, action="standards.standard_created", target=standard, after=after
+                )
+            )
+        elif before != after:
+            counts.updated += 1
+            entries.append(
+                audit_entry(
+                    actor=by,
+                    action="standards.standard_updated",
+                    target=standard,
+                    before=before,
+                    after=after,
+                )
+            )
+        else:
+            counts.unchanged += 1
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return counts
+
+
+def _has_successor_in_force(standard: Standard) -> bool:
+    return (
+        standard.pk is not None
+        and standard.status == Standard.Status.CURRENT
+        and standard.replaced_by.filter(status=Standard.Status.CURRENT).exists()
+    )
+
+
+def _link(standard: Standard, data: StandardData) -> None:
+    for old_code in data.replaces:
+        old = _edition(old_code, like=data, status=Standard.Status.SUPERSEDED)
+        standard.replaces.add(old)
+        if standard.status == Standard.Status.CURRENT and old.status == Standard.Status.CURRENT:
+            # A newer edition in force supersedes the old one.
+            old.status = Standard.Status.SUPERSEDED
+            old.save(update_fields=["status", "updated_at"])
+    for new_code in data.replaced_by:
+        new = _edition(new_code, like=data, status=Standard.Status.CURRENT)
+        new.replaces.add(standard)
+
+
+def _edition(code: StandardCode, *, like: StandardData, status: str) -> Standard:
+    """The catalogued edition with this code, or an uncatalogued one made from its neighbour."""
+    existing = Standard.objects.filter(code=code.canonical).first()
+    if existing is not None:
+        return existing
+    return Standard.objects.create(
+        code=code.canonical,
+        base_code=code.base,
+        prefix=code.prefix,
+        family=code.family,
+        number=code.number,
+        year=code.year,
+        title_zh=like.title_zh,
+        title_en=like.title_en,
+        type=like.type,
+        status=status,
+        is_catalogued=False,
+    )
