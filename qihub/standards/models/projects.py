@@ -1,0 +1,1 @@
+"""Local-standard (DB21) projects: the pipeline from application to implementation and review."""
