@@ -207,3 +207,50 @@ class AuditEntry(models.Model):
 
 class AuditLogIsAppendOnly(Exception):
     pass
+
+
+class Notification(models.Model):
+    """An in-app message to an organisation (all its members see it) or to one user.
+
+    Other apps write these through ``accounts.services.notify_organisation``; ``kind`` is a short
+    stable string they choose (``standard_superseded``) so pages can filter or group them.
+    """
+
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("接收机构"),
+    )
+    recipient_user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("接收用户"),
+    )
+    kind = models.CharField(_("类型"), max_length=50)
+    title = models.CharField(_("标题"), max_length=200)
+    message = models.TextField(_("内容"))
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_organisation__isnull=False) | Q(recipient_user__isnull=False),
+                name="notification_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

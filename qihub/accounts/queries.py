@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from qihub.accounts.models import ApiToken, Membership, Organisation, User
+from qihub.accounts.models import ApiToken, Membership, Notification, Organisation, User
 from qihub.accounts.services import TOKEN_PREFIX
 from qihub.reference.models import Region
 
@@ -73,3 +74,13 @@ def regulates_city(user: Any, city_code: str) -> bool:
         if region.level == Region.Level.PROVINCE or region.code == city_code:
             return True
     return bool(getattr(user, "is_platform_admin", False))
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    """A user's own notifications and their organisations', newest first; none for anonymous."""
+    if user is None or not user.is_authenticated:
+        return Notification.objects.none()
+    organisations = Membership.objects.filter(user=user).values("organisation_id")
+    return Notification.objects.filter(
+        Q(recipient_user=user) | Q(recipient_organisation__in=organisations)
+    ).select_related("recipient_organisation")

@@ -22,7 +22,15 @@ from qihub.accounts.errors import (
     UnknownRegion,
 )
 from qihub.accounts.identifiers import normalise_uscc
-from qihub.accounts.models import ApiToken, AuditEntry, Membership, Organisation, User
+from qihub.accounts.models import (
+    ApiToken,
+    AuditEntry,
+    Membership,
+    Notification,
+    Organisation,
+    User,
+)
+from qihub.core.errors import PermissionDenied
 from qihub.core.imports import ImportCounts
 from qihub.core.text import normalise_text, pinyin_full, pinyin_initials
 from qihub.reference.models import Region
@@ -431,3 +439,60 @@ def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
             after={"prefix": token.prefix},
         )
     return token
+
+
+def notify_organisation(
+    *, organisation: Organisation, kind: str, title: str, message: str, link: str, by: User | None
+) -> Notification:
+    """An in-app notification every member of the organisation sees. In-app notifications are
+    rows, so this joins the caller's transaction: they appear only if the change commits."""
+    if link and not link.startswith("/"):
+        raise ValidationError({"link": _("链接必须是站内相对地址")})
+    with transaction.atomic():
+        notification = Notification(
+            recipient_organisation=organisation,
+            kind=kind,
+            title=title[:200],
+            message=message,
+            link=link,
+        )
+        notification.full_clean()
+        notification.save()
+        record_action(
+            actor=by,
+            action="accounts.notification_sent",
+            target=organisation,
+            after={"kind": kind, "title": notification.title, "link": link},
+        )
+    return notification
+
+
+def mark_notification_read(*, notification: Notification, by: User) -> Notification:
+    """Mark a notification read; marking it again changes nothing. Raises PermissionDenied when
+    ``by`` is not its recipient (nor a member of the recipient organisation)."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        if not _is_recipient(notification, by):
+            raise PermissionDenied(_("这不是您的通知"))
+        if notification.read_at is not None:
+            return notification
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        record_action(
+            actor=by,
+            action="accounts.notification_read",
+            target=notification,
+            after={"read_at": notification.read_at.isoformat()},
+        )
+    return notification
+
+
+def _is_recipient(notification: Notification, user: User) -> bool:
+    if notification.recipient_user_id is not None and notification.recipient_user_id == user.pk:
+        return True
+    return (
+        notification.recipient_organisation_id is not None
+        and Membership.objects.filter(
+            user=user, organisation_id=notification.recipient_organisation_id
+        ).exists()
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qihub.standards.codes import parse_standard_code
@@ -27,14 +26,16 @@ def version_chain(standard: Standard) -> list[Standard]:
     seen: dict[int, Standard] = {s.pk: s for s in Standard.objects.of_base(standard.base_code)}
     seen[standard.pk] = standard
     frontier = list(seen)
+    links = Standard.replaces.through.objects
     while frontier and len(seen) < MAX_CHAIN:
-        linked = (
-            Standard.objects.filter(Q(replaced_by__in=frontier) | Q(replaces__in=frontier))
-            .exclude(pk__in=list(seen))
-            .distinct()
+        # Two indexed lookups on the link table, not an OR across two joins of the big table.
+        neighbours = set(
+            links.filter(from_standard_id__in=frontier).values_list("to_standard_id", flat=True)
+        ) | set(
+            links.filter(to_standard_id__in=frontier).values_list("from_standard_id", flat=True)
         )
         frontier = []
-        for edition in linked:
+        for edition in Standard.objects.filter(pk__in=neighbours - set(seen)):
             seen[edition.pk] = edition
             frontier.append(edition.pk)
     return sorted(seen.values(), key=lambda s: (s.year or 0, s.code))

@@ -10,7 +10,9 @@ from typing import Any
 from qihub.accounts.audit import audit_entry
 from qihub.accounts.models import AuditEntry, User
 from qihub.core.imports import ImportCounts
+from qihub.core.search import segment
 from qihub.standards.codes import StandardCode
+from qihub.standards.declarations import notify_declarations_citing
 from qihub.standards.models import Standard
 
 AUDITED_FIELDS = (
@@ -85,6 +87,9 @@ def upsert_standards(rows: Sequence[StandardData], *, by: User | None) -> Import
     """
     counts = ImportCounts()
     entries: list[AuditEntry] = []
+    # Editions this call puts out of force (their own row, or superseded by a newer one's):
+    # enterprises whose declarations cite them are told at the end (change-impact notices).
+    out_of_force: list[Standard] = []
     for data in rows:
         standard = Standard.objects.filter(code=data.code.canonical).first()
         before = _state(standard) if standard is not None else None
@@ -92,12 +97,18 @@ def upsert_standards(rows: Sequence[StandardData], *, by: User | None) -> Import
             standard = Standard(code=data.code.canonical)
         for name, value in _fields(data).items():
             setattr(standard, name, value)
+        # What the full-text index holds (search.search_standards): codes and titles, segmented.
+        standard.search_text = segment(
+            f"{data.code.canonical} {data.code.base} {data.title_zh} {data.title_en}"
+        )
         if _has_successor_in_force(standard):
             # A row may still call an edition current after a newer one in force replaced it.
             standard.status = Standard.Status.SUPERSEDED
         standard.full_clean(validate_unique=False, exclude=["replaces"])
         standard.save()
-        _link(standard, data)
+        out_of_force.extend(_link(standard, data))
+        if before is not None and before["status"] != standard.status:
+            out_of_force.append(standard)
         after = _state(standard)
         if before is None:
             counts.created += 1
@@ -120,6 +131,7 @@ def upsert_standards(rows: Sequence[StandardData], *, by: User | None) -> Import
         else:
             counts.unchanged += 1
     AuditEntry.objects.bulk_create(entries, batch_size=500)
+    notify_declarations_citing(standards=out_of_force, by=by)
     return counts
 
 
@@ -131,7 +143,9 @@ def _has_successor_in_force(standard: Standard) -> bool:
     )
 
 
-def _link(standard: Standard, data: StandardData) -> None:
+def _link(standard: Standard, data: StandardData) -> list[Standard]:
+    """Record the version links; returns the editions it supersedes."""
+    superseded: list[Standard] = []
     for old_code in data.replaces:
         old = _edition(old_code, like=data, status=Standard.Status.SUPERSEDED)
         standard.replaces.add(old)
@@ -139,9 +153,11 @@ def _link(standard: Standard, data: StandardData) -> None:
             # A newer edition in force supersedes the old one.
             old.status = Standard.Status.SUPERSEDED
             old.save(update_fields=["status", "updated_at"])
+            superseded.append(old)
     for new_code in data.replaced_by:
         new = _edition(new_code, like=data, status=Standard.Status.CURRENT)
         new.replaces.add(standard)
+    return superseded
 
 
 def _edition(code: StandardCode, *, like: StandardData, status: str) -> Standard:
@@ -161,4 +177,5 @@ def _edition(code: StandardCode, *, like: StandardData, status: str) -> Standard
         type=like.type,
         status=status,
         is_catalogued=False,
+        search_text=segment(f"{code.canonical} {code.base} {like.title_zh} {like.title_en}"),
     )

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from qihub.web.views import account, home, organisations, sessions
+from qihub.web.views import (
+    account,
+    declarations,
+    home,
+    local_standards,
+    organisations,
+    sessions,
+    standards,
+)
 
 app_name = "web"
 
@@ -13,6 +21,38 @@ urlpatterns = [
         "organisations/<str:uscc>/",
         organisations.organisation_detail,
         name="organisation-detail",
+    ),
+    path("standards/", standards.standard_list, name="standard-list"),
+    path("standards/lookup/", standards.standard_lookup, name="standard-lookup"),
+    path("standards/<path:code>/", standards.standard_detail, name="standard-detail"),
+    path("local-standards/", local_standards.project_list, name="local-standard-list"),
+    path("local-standards/pipeline/", local_standards.pipeline, name="local-standard-pipeline"),
+    path(
+        "local-standards/<uuid:project_id>/",
+        local_standards.project_detail,
+        name="local-standard-detail",
+    ),
+    path(
+        "local-standards/<uuid:project_id>/comments/",
+        local_standards.comment,
+        name="local-standard-comment",
+    ),
+    path(
+        "local-standards/<uuid:project_id>/comments/<uuid:comment_id>/reply/",
+        local_standards.reply,
+        name="local-standard-comment-reply",
+    ),
+    path("declarations/", declarations.declaration_list, name="declaration-list"),
+    path(
+        "declarations/<uuid:public_id>/",
+        declarations.declaration_detail,
+        name="declaration-detail",
+    ),
+    path("notifications/", declarations.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        declarations.notification_read,
+        name="notification-read",
     ),
     path("login/", sessions.LoginView.as_view(), name="login"),
     path("logout/", sessions.LogoutView.as_view(), name="logout"),

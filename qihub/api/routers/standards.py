@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Annotated, Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -13,10 +11,10 @@ from pydantic import Field
 from qihub.api.errors import ERRORS, ProblemOut
 from qihub.api.schemas.standards import StandardLookupOut, StandardPage
 from qihub.core.text import normalise_text
-from qihub.standards.codes import InvalidStandardCode, parse_standard_code
 from qihub.standards.models import Standard
 from qihub.standards.presenters import lookup_as_dict
 from qihub.standards.queries import lookup_standard
+from qihub.standards.search import search_standards
 
 router = Router(tags=["standards"])
 
@@ -32,6 +30,7 @@ class StandardFilters(Schema):
     family: Annotated[str, Field(max_length=30, pattern=r"^[a-z_]+$")] | None = None
     type: Standard.Type | None = None
     status: Standard.Status | None = None
+    ics: Annotated[str, Field(max_length=40, pattern=r"^[0-9.]*$")] = ""
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     offset: Annotated[int, Field(ge=0, le=100_000)] = 0
 
@@ -50,23 +49,17 @@ def lookup(request: HttpRequest, params: Query[LookupParams]) -> dict[str, Any]:
     "",
     response={200: StandardPage, **ERRORS},
     url_name="standard-list",
-    summary="Search the catalogue by code or title, with filters",
+    summary="Search the catalogue by code or title words (ranked), with filters",
 )
 def list_standards(request: HttpRequest, filters: Query[StandardFilters]) -> dict[str, Any]:
-    standards = Standard.objects.filter(is_catalogued=True)
-    query = normalise_text(filters.q)
-    if query:
-        condition = Q(title_zh__icontains=query) | Q(code__icontains=query)
-        # A query that reads as a code also finds every edition of it; plain words do not.
-        with contextlib.suppress(InvalidStandardCode):
-            condition |= Q(base_code=parse_standard_code(query).base)
-        standards = standards.filter(condition)
-    if filters.family:
-        standards = standards.filter(family=filters.family)
-    if filters.type:
-        standards = standards.filter(type=filters.type)
-    if filters.status:
-        standards = standards.filter(status=filters.status)
+    # Ranked by relevance; a query that reads as a code also finds every edition of it.
+    standards = search_standards(
+        normalise_text(filters.q),
+        family=filters.family,
+        type=filters.type,
+        status=filters.status,
+        ics=filters.ics,
+    ).filter(is_catalogued=True)
     page = standards[filters.offset : filters.offset + filters.limit]
     return {
         "count": standards.count(),

@@ -75,6 +75,7 @@ class Standard(models.Model):
         default=True,
         help_text=_("否：只因其他标准代替它而得知的版本，尚无完整条目"),
     )
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
