@@ -24,13 +24,17 @@ from qihub.accounts.services import (
     set_organisation_profiles,
     upsert_organisations,
 )
-from qihub.core.imports import ImportCounts
+from qihub.core.imports import ImportCounts, importer_for, run_import
+from qihub.demo.declarations import load_declaration_demo
+from qihub.demo.local_standards import load_local_standard_demo
 from qihub.demo.organisations import DemoGenerator, DemoOrganisation
 from qihub.demo.people import DEMO_PASSWORD, Login, ensure_personas
 from qihub.demo.places import load_geography
 from qihub.demo.scales import Scale
 from qihub.reference.loader import ensure_reference_data
 from qihub.reference.models import Region
+from qihub.standards.importers import SHIPPED_CATALOGUE
+from qihub.standards.models.projects import LocalStandardProject
 
 DEFAULT_SEED = 2025
 # Rows per transaction: large enough that per-statement overhead vanishes, small enough that a
@@ -49,6 +53,9 @@ class DemoReport:
     users_existing: int = 0
     memberships_added: int = 0
     logins: list[Login] = field(default_factory=list)
+    standards: ImportCounts = field(default_factory=ImportCounts)
+    local_standard_projects: int = 0
+    declarations: int = 0
     seconds: float = 0.0
 
     @property
@@ -60,6 +67,10 @@ class DemoReport:
             or self.profiles_set
             or self.users_created
             or self.memberships_added
+            or self.standards.created
+            or self.standards.updated
+            or self.local_standard_projects
+            or self.declarations
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -79,6 +90,13 @@ class DemoReport:
                 "existing": self.users_existing,
                 "memberships_added": self.memberships_added,
             },
+            "standards": {
+                "created": self.standards.created,
+                "updated": self.standards.updated,
+                "unchanged": self.standards.unchanged,
+            },
+            "local_standard_projects_created": self.local_standard_projects,
+            "declarations_published": self.declarations,
             "changed": self.changed,
             "password": DEMO_PASSWORD,
             "logins": [login.as_dict() for login in self.logins],
@@ -122,6 +140,7 @@ def load_demo(
     report.users_created = people.users_created
     report.users_existing = people.users_existing
     report.memberships_added = people.memberships_added
+    load_standards_work(scale=scale, seed=seed, report=report)
     report.seconds = perf_counter() - started
     return report
 
@@ -133,6 +152,19 @@ def write_chunk(
     with transaction.atomic():
         counts = upsert_organisations([item.data for item in chunk], by=None, regions=regions)
         return counts, set_profiles(chunk)
+
+
+def load_standards_work(*, scale: Scale, seed: int, report: DemoReport) -> None:
+    """The real catalogue, then projects and declarations up to the scale's numbers.
+
+    After the organisations and logins: projects need drafting bodies, regulators and a platform
+    administrator; declarations need enterprises and standards in force.
+    """
+    report.standards = run_import(importer_for("standards"), SHIPPED_CATALOGUE).counts
+    missing_projects = scale.local_standard_projects - LocalStandardProject.objects.count()
+    if missing_projects > 0:
+        report.local_standard_projects = load_local_standard_demo(seed=seed, count=missing_projects)
+    report.declarations = load_declaration_demo(seed=seed, count=scale.declarations)
 
 
 def chunks(items: Iterable[DemoOrganisation], size: int) -> Iterator[list[DemoOrganisation]]:

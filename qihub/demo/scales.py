@@ -52,6 +52,17 @@ _TABLE: dict[str, tuple[int, int, int, int]] = {
 }  # fmt: skip
 
 
+# Standards work per scale: local-standard projects (the plan asks for 480 local standards by
+# 2025) and enterprise self-declarations.
+# scale          projects  declarations
+_STANDARDS_WORK: dict[str, tuple[int, int]] = {
+    "tiny": (6, 4),
+    "small": (60, 40),
+    "liaoning": (480, 1_500),
+    "national": (3_000, 20_000),
+}
+
+
 @dataclass(frozen=True)
 class Scale:
     name: str
@@ -60,6 +71,14 @@ class Scale:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def local_standard_projects(self) -> int:
+        return _STANDARDS_WORK[self.name][0]
+
+    @property
+    def declarations(self) -> int:
+        return _STANDARDS_WORK[self.name][1]
 
     @property
     def institutions(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -49,6 +50,10 @@ def _codes(
             continue
         codes.append(code)
     return tuple(codes)
+
+
+# The catalogue shipped with the platform (real standards; see data/README.md).
+SHIPPED_CATALOGUE = Path(__file__).resolve().parent / "data" / "standards.csv"
 
 
 class StandardImporter(Importer[StandardData]):

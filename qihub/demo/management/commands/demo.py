@@ -129,6 +129,12 @@ class Command(BaseCommand):
             f"users: {report.users_created} created, {report.users_existing} already there; "
             f"memberships added: {report.memberships_added}"
         )
+        out.write(
+            f"standards: {report.standards.created:,} created, "
+            f"{report.standards.updated:,} updated, {report.standards.unchanged:,} unchanged; "
+            f"local-standard projects created: {report.local_standard_projects}; "
+            f"declarations published: {report.declarations}"
+        )
         if not report.changed:
             out.write("nothing changed: this scale and seed were already loaded")
         out.write(f"finished in {report.seconds:.1f} s")
