@@ -9,7 +9,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from qihub.accounts.identifiers import make_uscc
 from qihub.accounts.models import Membership, Organisation, User
@@ -34,6 +36,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default() -> None:
+    # Middleware leaves the last request's language active in the thread; a test that switched
+    # to English must not make the next one read English messages.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
