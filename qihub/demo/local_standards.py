@@ -9,6 +9,7 @@ more than five years ago, so their 复审 is due.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from itertools import pairwise
 
@@ -76,8 +77,11 @@ def load_local_standard_demo(*, seed: int, count: int) -> int:
     )
     created = 0
     with transaction.atomic():
-        for n in range(count):
-            number = 5000 + seed % 1000 + n
+        # Numbers already used by an earlier run are skipped, not counted: a larger scale loaded
+        # on top of a smaller one still reaches its number of projects.
+        for number in itertools.count(5000 + seed % 1000):
+            if created >= count:
+                break
             mandatory = rng.random() < 0.1
             code = parse_standard_code(f"{'DB21' if mandatory else 'DB21/T'} {number}")
             if code.canonical in taken:
