@@ -1,7 +1,10 @@
 """``qihub import standards FILE``: the catalogue, with both directions of the version chain.
 
 Columns: code,title_zh,title_en,type,status,published_on,effective_on,replaces,replaced_by,
-ics,ccs,issuer (``replaces``/``replaced_by`` may hold several codes separated by ``;``).
+ics,ccs,issuer (``replaces``/``replaced_by`` may hold several codes separated by ``;``), and an
+optional ``industries`` column of industry keys (``MNM;AEM-01``, see reference/data/industries.csv).
+When the file has that column it is authoritative for each row (empty clears the links); when it
+has not, links made earlier are left alone.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from qihub.core.imports import ImportCounts, Importer, RowInvalid
 from qihub.core.text import normalise_text
+from qihub.reference.models import Industry
 from qihub.standards.codes import InvalidStandardCode, StandardCode, parse_standard_code
 from qihub.standards.models import Standard
 from qihub.standards.services import StandardData, upsert_standards
@@ -71,8 +75,12 @@ class StandardImporter(Importer[StandardData]):
         "ics",
         "ccs",
         "issuer",
+        "industries",
     )
     required_columns = ("code", "title_zh", "type", "status")
+
+    def prepare(self) -> None:
+        self.industry_keys = set(Industry.objects.values_list("key", flat=True))
 
     def key(self, parsed: StandardData) -> str:
         return parsed.code.canonical
@@ -109,6 +117,7 @@ class StandardImporter(Importer[StandardData]):
         replaced_by = _codes(row, "replaced_by", errors)
         if code is not None and code.canonical in {c.canonical for c in replaces + replaced_by}:
             errors.append(("replaces", _("标准不能代替自身")))
+        industries = self._industries(row, errors)
         if errors or code is None:
             raise RowInvalid(errors)
         return StandardData(
@@ -124,7 +133,25 @@ class StandardImporter(Importer[StandardData]):
             ics=row.get("ics", "")[:40],
             ccs=row.get("ccs", "")[:20],
             issuer=normalise_text(row.get("issuer", ""))[:200],
+            industries=industries,
         )
+
+    def _industries(
+        self, row: dict[str, str], errors: list[tuple[str, str]]
+    ) -> tuple[str, ...] | None:
+        if "industries" not in row:
+            return None
+        cells = row["industries"].replace("；", ";").split(";")
+        keys = tuple(dict.fromkeys(k.strip().upper() for k in cells if k.strip()))
+        unknown = [k for k in keys if k not in self.industry_keys]
+        if unknown:
+            errors.append(
+                (
+                    "industries",
+                    _("未知的产业分类“%(keys)s”（见产业目录）") % {"keys": "、".join(unknown)},
+                )
+            )
+        return keys
 
     def write_chunk(self, rows: Sequence[StandardData], *, by: Any) -> ImportCounts:
         return upsert_standards(rows, by=by)

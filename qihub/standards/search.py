@@ -32,9 +32,19 @@ def search_standards(
     type: str | None = None,
     status: str | None = None,
     ics: str | None = None,
+    industry: str | None = None,
 ) -> QuerySet[Standard]:
-    """Standards matching every word of ``query``, best first; all of them, by code, if empty."""
+    """Standards matching every word of ``query``, best first; all of them, by code, if empty.
+
+    ``industry`` is an industry key; a level-1 group also finds the standards of its items.
+    """
     standards = Standard.objects.all()
+    if industry:
+        links = Standard.industries.through.objects.filter(
+            Q(industry__key=industry) | Q(industry__parent__key=industry)
+        )
+        # A subquery, not a join: a standard linked to two items of one group appears once.
+        standards = standards.filter(id__in=links.values("standard_id"))
     if family:
         standards = standards.filter(family=family)
     if type:

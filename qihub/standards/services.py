@@ -11,6 +11,7 @@ from qihub.accounts.audit import audit_entry
 from qihub.accounts.models import AuditEntry, User
 from qihub.core.imports import ImportCounts
 from qihub.core.search import segment
+from qihub.reference.models import Industry
 from qihub.standards.codes import StandardCode
 from qihub.standards.declarations import notify_declarations_citing
 from qihub.standards.models import Standard
@@ -46,6 +47,8 @@ class StandardData:
     ics: str = ""
     ccs: str = ""
     issuer: str = ""
+    # Industry keys; None leaves the standard's links as they are (the file had no such column).
+    industries: tuple[str, ...] | None = None
 
 
 def _fields(data: StandardData) -> dict[str, Any]:
@@ -75,6 +78,7 @@ def _state(standard: Standard) -> dict[str, Any]:
         value = state[name]
         state[name] = value.isoformat() if value else None
     state["replaces"] = sorted(s.code for s in standard.replaces.all())
+    state["industries"] = sorted(i.key for i in standard.industries.all())
     return state
 
 
@@ -106,6 +110,8 @@ def upsert_standards(rows: Sequence[StandardData], *, by: User | None) -> Import
             standard.status = Standard.Status.SUPERSEDED
         standard.full_clean(validate_unique=False, exclude=["replaces"])
         standard.save()
+        if data.industries is not None:
+            standard.industries.set(Industry.objects.filter(key__in=data.industries))
         out_of_force.extend(_link(standard, data))
         if before is not None and before["status"] != standard.status:
             out_of_force.append(standard)

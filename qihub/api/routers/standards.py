@@ -31,6 +31,7 @@ class StandardFilters(Schema):
     type: Standard.Type | None = None
     status: Standard.Status | None = None
     ics: Annotated[str, Field(max_length=40, pattern=r"^[0-9.]*$")] = ""
+    industry: Annotated[str, Field(max_length=12, pattern=r"^[A-Za-z0-9-]*$")] = ""
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     offset: Annotated[int, Field(ge=0, le=100_000)] = 0
 
@@ -59,6 +60,7 @@ def list_standards(request: HttpRequest, filters: Query[StandardFilters]) -> dic
         type=filters.type,
         status=filters.status,
         ics=filters.ics,
+        industry=filters.industry.upper() or None,
     ).filter(is_catalogued=True)
     page = standards[filters.offset : filters.offset + filters.limit]
     return {

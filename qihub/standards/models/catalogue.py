@@ -71,6 +71,13 @@ class Standard(models.Model):
     ccs = models.CharField("CCS", max_length=20, blank=True)
     issuer = models.CharField(_("发布机构"), max_length=200, blank=True)
     technical_committee = models.CharField(_("归口单位/技术委员会"), max_length=200, blank=True)
+    industries = models.ManyToManyField(
+        "reference.Industry",
+        blank=True,
+        related_name="standards",
+        verbose_name=_("适用产业"),
+        help_text=_("产业链分类（reference.Industry）；检索时选一级类也包含其下的二级类"),
+    )
     is_catalogued = models.BooleanField(
         default=True,
         help_text=_("否：只因其他标准代替它而得知的版本，尚无完整条目"),

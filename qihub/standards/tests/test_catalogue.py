@@ -155,9 +155,14 @@ def test_bad_rows_are_named_and_nothing_is_written(db, tmp_path, line, column):
     assert not Standard.objects.exists()
 
 
-def test_the_shipped_catalogue_imports_cleanly(db):
+def test_the_shipped_catalogue_imports_cleanly(reference):
     result = json.loads(run("import", "standards", str(SEED), "--json"))
     assert result["ok"], result["errors"][:5]
     assert Standard.objects.filter(code="GB/T 228.1-2021").exists()
     answer = json.loads(run("standards", "lookup", "JJG52-2013", "--json"))
     assert answer["code"] == "JJG 52-2013"
+    # the shipped file carries industry links and the dates the sources gave
+    tensile = Standard.objects.get(code="GB/T 228.1-2021")
+    assert {i.key for i in tensile.industries.all()} == {"MNM", "NMT"}
+    assert str(tensile.published_on) == "2021-12-31"
+    assert str(tensile.effective_on) == "2022-07-01"

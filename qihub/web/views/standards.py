@@ -18,11 +18,13 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from qihub.core.http import HtmxRequest
+from qihub.reference.models import Industry
 from qihub.standards.codes import InvalidStandardCode, parse_standard_code
 from qihub.standards.errors import StandardNotFound
 from qihub.standards.models import Standard
 from qihub.standards.queries import in_force, lookup_standard, version_chain
 from qihub.standards.search import search_standards
+from qihub.web.localise import localised
 
 PAGE_SIZE = 20
 
@@ -69,12 +71,31 @@ class StandardFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("全部状态")), *Standard.Status.choices],
     )
+    industry = forms.ChoiceField(label=gettext_lazy("产业"), required=False)
+    ics = forms.RegexField(
+        label="ICS",
+        regex=r"^[0-9.]*$",
+        max_length=40,
+        required=False,
+        error_messages={"invalid": gettext_lazy("ICS 分类号只含数字和点，如 77.040")},
+        widget=forms.TextInput(attrs={"placeholder": "77.040", "inputmode": "decimal"}),
+    )
+
+    FILTERS = ("q", "family", "type", "status", "industry", "ics")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", _("全部产业"))]
+        for industry in Industry.objects.order_by("key"):
+            indent = "" if industry.level == 1 else "\u3000"
+            choices.append((industry.key, indent + localised(industry, "name")))
+        self.fields["industry"].choices = choices  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, str]:
         """The valid filters only: a bad value in one field does not discard the others."""
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
-        return {name: str(cleaned.get(name) or "") for name in ("q", "family", "type", "status")}
+        return {name: str(cleaned.get(name) or "") for name in self.FILTERS}
 
 
 @require_safe
@@ -87,6 +108,8 @@ def standard_list(request: HtmxRequest) -> HttpResponse:
         family=filters["family"] or None,
         type=filters["type"] or None,
         status=filters["status"] or None,
+        industry=filters["industry"] or None,
+        ics=filters["ics"] or None,
     ).filter(is_catalogued=True)
     paginator = Paginator(standards, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -134,5 +157,6 @@ def standard_detail(request: HtmxRequest, code: str) -> HttpResponse:
         "current": current,
         "replaced_by": "、".join(s.code for s in standard.replaced_by.order_by("year", "code")),
         "is_out_of_force": current is not None and current.pk != standard.pk,
+        "industries": standard.industries.order_by("key"),
     }
     return render(request, "web/standards/detail.html", context)
