@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -237,7 +238,10 @@ class Notification(models.Model):
     message = models.TextField(_("内容"))
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    # When the user looking at it read it: annotated by ``queries.notifications_for`` from the
+    # user's receipt, because members of one organisation read its notifications separately.
+    read_at: datetime | None = None
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -254,3 +258,23 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NotificationReceipt(models.Model):
+    """That one user has read one notification (each member of an organisation reads its own)."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="receipts"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_receipts")
+    read_at = models.DateTimeField(_("已读时间"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "user"], name="notification_read_once_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.notification_id}"

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from qihub.accounts.models import ApiToken, Membership, Notification, Organisation, User
+from qihub.accounts.models import (
+    ApiToken,
+    Membership,
+    Notification,
+    NotificationReceipt,
+    Organisation,
+    User,
+)
 from qihub.accounts.services import TOKEN_PREFIX
 from qihub.reference.models import Region
 
@@ -81,6 +88,16 @@ def notifications_for(user: Any) -> QuerySet[Notification]:
     if user is None or not user.is_authenticated:
         return Notification.objects.none()
     organisations = Membership.objects.filter(user=user).values("organisation_id")
-    return Notification.objects.filter(
-        Q(recipient_user=user) | Q(recipient_organisation__in=organisations)
-    ).select_related("recipient_organisation")
+    receipt = NotificationReceipt.objects.filter(notification=OuterRef("pk"), user=user)
+    return (
+        Notification.objects.filter(
+            Q(recipient_user=user) | Q(recipient_organisation__in=organisations)
+        )
+        .annotate(read_at=Subquery(receipt.values("read_at")[:1]))
+        .select_related("recipient_organisation")
+    )
+
+
+def unread_notification_count(user: Any) -> int:
+    """How many of ``notifications_for(user)`` this user has not read yet."""
+    return notifications_for(user).filter(read_at__isnull=True).count()

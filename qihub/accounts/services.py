@@ -27,6 +27,7 @@ from qihub.accounts.models import (
     AuditEntry,
     Membership,
     Notification,
+    NotificationReceipt,
     Organisation,
     User,
 )
@@ -471,19 +472,20 @@ def mark_notification_read(*, notification: Notification, by: User) -> Notificat
     """Mark a notification read; marking it again changes nothing. Raises PermissionDenied when
     ``by`` is not its recipient (nor a member of the recipient organisation)."""
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        notification = Notification.objects.get(pk=notification.pk)
         if not _is_recipient(notification, by):
             raise PermissionDenied(_("这不是您的通知"))
-        if notification.read_at is not None:
-            return notification
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-        record_action(
-            actor=by,
-            action="accounts.notification_read",
-            target=notification,
-            after={"read_at": notification.read_at.isoformat()},
+        receipt, created = NotificationReceipt.objects.get_or_create(
+            notification=notification, user=by
         )
+        if created:
+            record_action(
+                actor=by,
+                action="accounts.notification_read",
+                target=notification,
+                after={"read_at": receipt.read_at.isoformat()},
+            )
+    notification.read_at = receipt.read_at
     return notification
 
 

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from qihub.accounts.models import AuditEntry, Notification
-from qihub.accounts.queries import notifications_for
+from qihub.accounts.models import AuditEntry, Notification, NotificationReceipt
+from qihub.accounts.queries import notifications_for, unread_notification_count
 from qihub.accounts.services import mark_notification_read, notify_organisation
+from qihub.accounts.tests.factories import MembershipFactory, UserFactory
 from qihub.core.errors import PermissionDenied
 
 
@@ -62,8 +63,20 @@ def test_others_cannot_mark_it_read(enterprise, lab_admin):
     notice = notify(enterprise)
     with pytest.raises(PermissionDenied):
         mark_notification_read(notification=notice, by=lab_admin)
-    notice.refresh_from_db()
-    assert notice.read_at is None
+    assert not NotificationReceipt.objects.exists()
+
+
+def test_each_member_reads_an_organisations_notification_for_themselves(
+    enterprise, enterprise_user
+):
+    colleague = UserFactory(username="colleague")
+    MembershipFactory(user=colleague, organisation=enterprise, role="member")
+    notice = notify(enterprise)
+    mark_notification_read(notification=notice, by=enterprise_user)
+    assert [n.is_read for n in notifications_for(enterprise_user)] == [True]
+    assert [n.is_read for n in notifications_for(colleague)] == [False]
+    assert unread_notification_count(enterprise_user) == 0
+    assert unread_notification_count(colleague) == 1
 
 
 def test_link_must_stay_on_the_site(enterprise):

@@ -144,8 +144,8 @@ def test_notifications_are_private(enterprise, enterprise_user, lab_admin):
     response = client_for(enterprise_user).post(read_url, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["read_at"] is not None
-    notice.refresh_from_db()
-    assert notice.read_at is not None
+    assert client_for(enterprise_user).get("/api/v1/notifications").json()[0]["read_at"]
+    assert notice.receipts.count() == 1
     assert Notification.objects.count() == 1
 
 

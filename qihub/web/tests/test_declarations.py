@@ -101,5 +101,15 @@ def test_notifications_list_and_mark_read(enterprise, enterprise_user, lab_admin
     assert client_for(lab_admin).post(read_url).status_code == 404
     response = client.post(read_url)
     assert response.status_code == 302
-    notice.refresh_from_db()
-    assert notice.read_at is not None
+    assert notice.receipts.count() == 1
+
+
+def test_the_header_counts_my_unread_notifications(enterprise, enterprise_user):
+    notify_organisation(
+        organisation=enterprise, kind="x", title="t", message="m", link="/", by=None
+    )
+    client = client_for(enterprise_user)
+    assert 'class="count-badge"' in client.get("/").content.decode()
+    notice = enterprise.notifications.get()
+    client.post(reverse("web:notification-read", kwargs={"notification_id": notice.pk}))
+    assert 'class="count-badge"' not in client.get("/").content.decode()
