@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -239,10 +238,6 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    # When the user looking at it read it: annotated by ``queries.notifications_for`` from the
-    # user's receipt, because members of one organisation read its notifications separately.
-    read_at: datetime | None = None
-
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -257,7 +252,9 @@ class Notification(models.Model):
 
     @property
     def is_read(self) -> bool:
-        return self.read_at is not None
+        # ``read_at`` is annotated by ``queries.notifications_for`` from the viewing user's
+        # receipt, because members of one organisation read its notifications separately.
+        return getattr(self, "read_at", None) is not None
 
 
 class NotificationReceipt(models.Model):

@@ -100,4 +100,4 @@ def notifications_for(user: Any) -> QuerySet[Notification]:
 
 def unread_notification_count(user: Any) -> int:
     """How many of ``notifications_for(user)`` this user has not read yet."""
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    return notifications_for(user).exclude(receipts__user=user).count()

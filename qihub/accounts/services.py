@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import DateTimeField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -485,8 +486,9 @@ def mark_notification_read(*, notification: Notification, by: User) -> Notificat
                 target=notification,
                 after={"read_at": receipt.read_at.isoformat()},
             )
-    notification.read_at = receipt.read_at
-    return notification
+    # Read state belongs to the reader (see Notification.is_read): annotate theirs.
+    read_at = Value(receipt.read_at, output_field=DateTimeField())
+    return Notification.objects.annotate(read_at=read_at).get(pk=notification.pk)
 
 
 def _is_recipient(notification: Notification, user: User) -> bool:
