@@ -25,6 +25,7 @@ from qihub.accounts.services import (
     upsert_organisations,
 )
 from qihub.core.imports import ImportCounts, importer_for, run_import
+from qihub.demo.catalogue import fill_catalogue
 from qihub.demo.declarations import load_declaration_demo
 from qihub.demo.local_standards import load_local_standard_demo
 from qihub.demo.organisations import DemoGenerator, DemoOrganisation
@@ -54,6 +55,7 @@ class DemoReport:
     memberships_added: int = 0
     logins: list[Login] = field(default_factory=list)
     standards: ImportCounts = field(default_factory=ImportCounts)
+    standards_generated: int = 0
     local_standard_projects: int = 0
     declarations: int = 0
     seconds: float = 0.0
@@ -69,6 +71,7 @@ class DemoReport:
             or self.memberships_added
             or self.standards.created
             or self.standards.updated
+            or self.standards_generated
             or self.local_standard_projects
             or self.declarations
         )
@@ -94,6 +97,7 @@ class DemoReport:
                 "created": self.standards.created,
                 "updated": self.standards.updated,
                 "unchanged": self.standards.unchanged,
+                "generated": self.standards_generated,
             },
             "local_standard_projects_created": self.local_standard_projects,
             "declarations_published": self.declarations,
@@ -161,6 +165,7 @@ def load_standards_work(*, scale: Scale, seed: int, report: DemoReport) -> None:
     administrator; declarations need enterprises and standards in force.
     """
     report.standards = run_import(importer_for("standards"), SHIPPED_CATALOGUE).counts
+    report.standards_generated = fill_catalogue(target=scale.catalogue_size, seed=seed)
     missing_projects = scale.local_standard_projects - LocalStandardProject.objects.count()
     if missing_projects > 0:
         report.local_standard_projects = load_local_standard_demo(seed=seed, count=missing_projects)

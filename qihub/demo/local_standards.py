@@ -20,7 +20,7 @@ from qihub.accounts.models import Organisation, User
 from qihub.standards.codes import parse_standard_code
 from qihub.standards.models import Standard
 from qihub.standards.models.projects import LocalStandardProject, StageTransition
-from qihub.standards.pipeline import STAGE_ORDER
+from qihub.standards.pipeline import ALLOWED_STAGE_MONTHS, STAGE_ORDER
 from qihub.standards.services import StandardData, upsert_standards
 
 Stage = LocalStandardProject.Stage
@@ -51,6 +51,35 @@ TYPICAL_DAYS: dict[str, int] = {
     Stage.TECHNICAL_REVIEW: 80,
     Stage.PUBLISHED: 120,
 }
+
+
+# Share of projects that are late in their current stage: the regulator's overdue list should
+# hold a few, not most.
+OVERDUE_SHARE = 0.12
+
+
+def _timeline(rng: random.Random, *, final: str, today: dt.date) -> list[tuple[str, dt.date]]:
+    """(stage, day entered) from application to ``final``, ending with the current stage.
+
+    Built backwards from today: first how long the project has sat in its current stage
+    (usually within the allowed time, sometimes over it), then each earlier stage's duration.
+    """
+    stages = STAGE_ORDER[: STAGE_ORDER.index(final) + 1]
+    allowed = ALLOWED_STAGE_MONTHS.get(final)
+    if allowed is None:
+        # Implemented: up to seven years ago, so some standards are due for their 5-year review.
+        age = rng.randint(30, 7 * 365)
+    elif rng.random() < OVERDUE_SHARE:
+        age = int(allowed * 30.44 * rng.uniform(1.1, 2.0))
+    else:
+        age = int(allowed * 30.44 * rng.uniform(0.05, 0.9))
+    day = today - dt.timedelta(days=age)
+    timeline = [(final, day)]
+    for stage in reversed(stages[:-1]):
+        day = day - dt.timedelta(days=int(TYPICAL_DAYS[stage] * rng.uniform(0.5, 1.3)))
+        timeline.append((stage, day))
+    timeline.reverse()
+    return timeline
 
 
 def load_local_standard_demo(*, seed: int, count: int) -> int:
@@ -87,19 +116,7 @@ def load_local_standard_demo(*, seed: int, count: int) -> int:
             if code.canonical in taken:
                 continue
             final = rng.choice([*STAGE_ORDER[:-1], Stage.IMPLEMENTED, Stage.IMPLEMENTED])
-            # Older projects reach further; some started 7 years ago so reviews fall due.
-            applied = today - dt.timedelta(
-                days=rng.randint(30, 7 * 365 if final == Stage.IMPLEMENTED else 900)
-            )
-            timeline: list[tuple[str, dt.date]] = [(Stage.APPLICATION, applied)]
-            day = applied
-            for stage in STAGE_ORDER[1 : STAGE_ORDER.index(final) + 1]:
-                previous = timeline[-1][0]
-                stretch = 1.8 if rng.random() < 0.15 else rng.uniform(0.5, 1.2)  # a few overdue
-                day = day + dt.timedelta(days=int(TYPICAL_DAYS[previous] * stretch))
-                if day >= today:
-                    break
-                timeline.append((stage, day))
+            timeline = _timeline(rng, final=final, today=today)
             stage, entered = timeline[-1]
             dates = dict(timeline)
             project = LocalStandardProject(
@@ -109,7 +126,7 @@ def load_local_standard_demo(*, seed: int, count: int) -> int:
                 regulator=rng.choice(regulators),
                 proposer=proposer,
                 stage=stage,
-                applied_on=applied,
+                applied_on=timeline[0][1],
                 approved_on=dates.get(Stage.APPROVED),
                 published_on=dates.get(Stage.PUBLISHED),
                 stage_entered_at=_moment(entered),

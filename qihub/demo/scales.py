@@ -53,13 +53,15 @@ _TABLE: dict[str, tuple[int, int, int, int]] = {
 
 
 # Standards work per scale: local-standard projects (the plan asks for 480 local standards by
-# 2025) and enterprise self-declarations.
-# scale          projects  declarations
-_STANDARDS_WORK: dict[str, tuple[int, int]] = {
-    "tiny": (6, 4),
-    "small": (60, 40),
-    "liaoning": (480, 1_500),
-    "national": (3_000, 20_000),
+# 2025), enterprise self-declarations, and the size of the catalogue (the real one, about 700
+# editions, topped up with made-up editions by demo.catalogue: ~10,000 for a province,
+# ~300,000 nation-wide).
+# scale          projects  declarations  catalogue
+_STANDARDS_WORK: dict[str, tuple[int, int, int]] = {
+    "tiny": (6, 4, 0),
+    "small": (60, 40, 0),
+    "liaoning": (480, 1_500, 10_000),
+    "national": (3_000, 20_000, 300_000),
 }
 
 
@@ -79,6 +81,10 @@ class Scale:
     @property
     def declarations(self) -> int:
         return _STANDARDS_WORK[self.name][1]
+
+    @property
+    def catalogue_size(self) -> int:
+        return _STANDARDS_WORK[self.name][2]
 
     @property
     def institutions(self) -> int:

@@ -69,6 +69,7 @@ _COLON_FOREIGN = (
 )
 _FOREIGN_RE = re.compile(rf"{_COLON_FOREIGN}|JIS|{'|'.join(sorted(_DASH_YEAR))}", re.ASCII)
 # Letters that never stand alone as a Chinese industry prefix.
+_CHINESE_OTHER_FAMILIES = frozenset({"Q", "T", "DB", "TSG", "GJB"})
 _NOT_INDUSTRY = frozenset(
     {"Q", "T", "DB", "TSG", "GJB", "ISO", "IEC", "ITU", "EN", "BS", "DIN", "NF", "UNE", "CSN"}
     | {"PN", "SS", "SN", "AS", "CSA", "GOST", "KS", "UL", "JIS"}
@@ -291,7 +292,11 @@ def _chinese_prefix(match: re.Match[str]) -> str | None:
     kind = match["kind"] or match["skind"]
     if kind is None and len(letters) >= 3 and letters[-1] in "TZ":  # GBT → GB/T
         letters, kind = letters[:-1], letters[-1]
-    if len(letters) > 4 or letters in _NOT_INDUSTRY:
+    if len(letters) > 4:
+        return None
+    # "SN EN 1090" is Swiss, but "SN/T 1234" is China's entry-exit inspection industry standard:
+    # a foreign prefix followed by /T or /Z is a Chinese industry code.
+    if letters in _NOT_INDUSTRY and (kind is None or letters in _CHINESE_OTHER_FAMILIES):
         return None
     return letters if kind is None else f"{letters}/{kind}"
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qihub.accounts.audit import audit_entry
+from django.db import transaction
+
+from qihub.accounts.audit import audit_entry, record_action
 from qihub.accounts.models import AuditEntry, User
 from qihub.core.imports import ImportCounts
 from qihub.core.search import segment
@@ -15,6 +17,7 @@ from qihub.reference.models import Industry
 from qihub.standards.codes import StandardCode
 from qihub.standards.declarations import notify_declarations_citing
 from qihub.standards.models import Standard
+from qihub.standards.signals import standards_left_force
 
 AUDITED_FIELDS = (
     "title_zh",
@@ -138,6 +141,9 @@ def upsert_standards(rows: Sequence[StandardData], *, by: User | None) -> Import
             counts.unchanged += 1
     AuditEntry.objects.bulk_create(entries, batch_size=500)
     notify_declarations_citing(standards=out_of_force, by=by)
+    if out_of_force:
+        # Apps above standards (institutions' capability scopes) react to the same change.
+        standards_left_force.send(sender=Standard, standards=out_of_force, by=by)
     return counts
 
 
@@ -185,3 +191,52 @@ def _edition(code: StandardCode, *, like: StandardData, status: str) -> Standard
         is_catalogued=False,
         search_text=segment(f"{code.canonical} {code.base} {like.title_zh} {like.title_en}"),
     )
+
+
+def add_standards_in_bulk(rows: Sequence[StandardData], *, by: User | None) -> int:
+    """Add catalogue editions that are not there yet, fast; returns how many were added.
+
+    For loading a large catalogue into an empty or growing database (hundreds of thousands of
+    editions): rows whose code exists are skipped, not updated; ``replaces`` links to editions in
+    this batch or already stored (unknown ones are left out); one audit entry covers the batch.
+    Use ``upsert_standards`` (the import) for updates and change-impact notices.
+    """
+    codes = [data.code.canonical for data in rows]
+    existing = set(Standard.objects.filter(code__in=codes).values_list("code", flat=True))
+    fresh = [data for data in rows if data.code.canonical not in existing]
+    if not fresh:
+        return 0
+    with transaction.atomic():
+        created = Standard.objects.bulk_create(
+            [
+                Standard(
+                    code=data.code.canonical,
+                    search_text=segment(
+                        f"{data.code.canonical} {data.code.base} {data.title_zh} {data.title_en}"
+                    ),
+                    **_fields(data),
+                )
+                for data in fresh
+            ],
+            batch_size=1000,
+        )
+        ids = {standard.code: standard.pk for standard in created}
+        wanted = {c.canonical for data in fresh for c in data.replaces} - ids.keys()
+        ids.update(Standard.objects.filter(code__in=wanted).values_list("code", "pk"))
+        Link = Standard.replaces.through
+        Link.objects.bulk_create(
+            [
+                Link(from_standard_id=ids[data.code.canonical], to_standard_id=ids[old.canonical])
+                for data in fresh
+                for old in data.replaces
+                if old.canonical in ids
+            ],
+            batch_size=2000,
+        )
+        record_action(
+            actor=by,
+            action="standards.catalogue_bulk_added",
+            target=None,
+            after={"count": len(created), "first": created[0].code, "last": created[-1].code},
+        )
+    return len(created)

@@ -18,6 +18,10 @@ from qihub.standards.codes import (
 # raw input → canonical, base, family, year, prefix
 T2281 = ("GB/T 228.1-2021", "GB/T 228.1", "national", 2021, "GB/T")
 GOOD = [
+    # entry-exit inspection industry standards share their letters with Swiss standards
+    ("SN/T 3441-2012", "SN/T 3441-2012", "SN/T 3441", "industry", 2012, "SN/T"),
+    ("snt 3441—2012", "SN/T 3441-2012", "SN/T 3441", "industry", 2012, "SN/T"),
+    ("SN EN 1090-1:2009", "SN EN 1090-1:2009", "SN EN 1090-1", "foreign", 2009, "SN EN"),
     # national, every way users mangle the separators
     ("GB/T228.1—2021", "GB/T 228.1-2021", "GB/T 228.1", "national", 2021, "GB/T"),
     ("GB／T 228.1-2021", "GB/T 228.1-2021", "GB/T 228.1", "national", 2021, "GB/T"),

@@ -131,7 +131,8 @@ class Command(BaseCommand):
         )
         out.write(
             f"standards: {report.standards.created:,} created, "
-            f"{report.standards.updated:,} updated, {report.standards.unchanged:,} unchanged; "
+            f"{report.standards.updated:,} updated, {report.standards.unchanged:,} unchanged, "
+            f"{report.standards_generated:,} generated; "
             f"local-standard projects created: {report.local_standard_projects}; "
             f"declarations published: {report.declarations}"
         )
