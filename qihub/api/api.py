@@ -15,6 +15,7 @@ from qihub.api.routers.local_standards import router as local_standards_router
 from qihub.api.routers.organisations import router as organisations_router
 from qihub.api.routers.reference import router as reference_router
 from qihub.api.routers.standards import router as standards_router
+from qihub.api.routers.standards_registries import router as standards_registries_router
 from qihub.api.routers.system import router as system_router
 from qihub.api.security import ClientAnonThrottle, ClientAuthThrottle
 
@@ -59,6 +60,7 @@ api.add_router("/", reference_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/standards", standards_router)
 api.add_router("/local-standards", local_standards_router)
+api.add_router("/", standards_registries_router)
 api.add_router("/", accounts_router)
 api.add_router("/", declarations_router)
 api.add_router("/", system_router)

@@ -10,6 +10,7 @@ makes, but in bulk.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,6 +33,7 @@ from qihub.demo.organisations import DemoGenerator, DemoOrganisation
 from qihub.demo.people import DEMO_PASSWORD, Login, ensure_personas
 from qihub.demo.places import load_geography
 from qihub.demo.scales import Scale
+from qihub.demo.standardisation import StandardisationCounts, load_standardisation_demo
 from qihub.reference.loader import ensure_reference_data
 from qihub.reference.models import Region
 from qihub.standards.importers import SHIPPED_CATALOGUE
@@ -58,6 +60,7 @@ class DemoReport:
     standards_generated: int = 0
     local_standard_projects: int = 0
     declarations: int = 0
+    standardisation: StandardisationCounts = field(default_factory=StandardisationCounts)
     seconds: float = 0.0
 
     @property
@@ -74,6 +77,7 @@ class DemoReport:
             or self.standards_generated
             or self.local_standard_projects
             or self.declarations
+            or self.standardisation.changed
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -101,6 +105,7 @@ class DemoReport:
             },
             "local_standard_projects_created": self.local_standard_projects,
             "declarations_published": self.declarations,
+            "standardisation": self.standardisation.as_dict(),
             "changed": self.changed,
             "password": DEMO_PASSWORD,
             "logins": [login.as_dict() for login in self.logins],
@@ -170,6 +175,8 @@ def load_standards_work(*, scale: Scale, seed: int, report: DemoReport) -> None:
     if missing_projects > 0:
         report.local_standard_projects = load_local_standard_demo(seed=seed, count=missing_projects)
     report.declarations = load_declaration_demo(seed=seed, count=scale.declarations)
+    # Registries last: national contributions cite the catalogue's national standards.
+    report.standardisation = load_standardisation_demo(scale=scale, rng=random.Random(seed))
 
 
 def chunks(items: Iterable[DemoOrganisation], size: int) -> Iterator[list[DemoOrganisation]]:

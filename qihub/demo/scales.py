@@ -65,6 +65,18 @@ _STANDARDS_WORK: dict[str, tuple[int, int, int]] = {
 }
 
 
+# Standardisation registries per scale. The plan's 2025 targets: at least 30 provincial technical
+# committees, 50 pilot/demonstration projects and 320 national standards led or joined; the
+# Liaoning column sits just above them (a few committees dissolved, a few projects failed).
+# scale         committees  pilot projects  national contributions
+_STANDARDISATION: dict[str, tuple[int, int, int]] = {
+    "tiny": (3, 5, 12),
+    "small": (12, 20, 80),
+    "liaoning": (34, 60, 350),
+    "national": (40, 200, 1_500),
+}
+
+
 @dataclass(frozen=True)
 class Scale:
     name: str
@@ -85,6 +97,18 @@ class Scale:
     @property
     def catalogue_size(self) -> int:
         return _STANDARDS_WORK[self.name][2]
+
+    @property
+    def committees(self) -> int:
+        return _STANDARDISATION[self.name][0]
+
+    @property
+    def pilot_projects(self) -> int:
+        return _STANDARDISATION[self.name][1]
+
+    @property
+    def national_contributions(self) -> int:
+        return _STANDARDISATION[self.name][2]
 
     @property
     def institutions(self) -> int:

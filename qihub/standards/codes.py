@@ -69,7 +69,8 @@ _COLON_FOREIGN = (
 )
 _FOREIGN_RE = re.compile(rf"{_COLON_FOREIGN}|JIS|{'|'.join(sorted(_DASH_YEAR))}", re.ASCII)
 # Letters that never stand alone as a Chinese industry prefix.
-_CHINESE_OTHER_FAMILIES = frozenset({"Q", "T", "DB", "TSG", "GJB"})
+# Foreign prefixes that, followed by /T or /Z, are Chinese industry codes.
+_ALSO_CHINESE_INDUSTRY = frozenset({"SN"})
 _NOT_INDUSTRY = frozenset(
     {"Q", "T", "DB", "TSG", "GJB", "ISO", "IEC", "ITU", "EN", "BS", "DIN", "NF", "UNE", "CSN"}
     | {"PN", "SS", "SN", "AS", "CSA", "GOST", "KS", "UL", "JIS"}
@@ -294,9 +295,8 @@ def _chinese_prefix(match: re.Match[str]) -> str | None:
         letters, kind = letters[:-1], letters[-1]
     if len(letters) > 4:
         return None
-    # "SN EN 1090" is Swiss, but "SN/T 1234" is China's entry-exit inspection industry standard:
-    # a foreign prefix followed by /T or /Z is a Chinese industry code.
-    if letters in _NOT_INDUSTRY and (kind is None or letters in _CHINESE_OTHER_FAMILIES):
+    # "SN EN 1090" is Swiss, but "SN/T 1234" is China's entry-exit inspection industry standard.
+    if letters in _NOT_INDUSTRY and not (kind and letters in _ALSO_CHINESE_INDUSTRY):
         return None
     return letters if kind is None else f"{letters}/{kind}"
 

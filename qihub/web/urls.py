@@ -9,6 +9,7 @@ from qihub.web.views import (
     local_standards,
     organisations,
     sessions,
+    standardisation,
     standards,
 )
 
@@ -21,6 +22,18 @@ urlpatterns = [
         "organisations/<str:uscc>/",
         organisations.organisation_detail,
         name="organisation-detail",
+    ),
+    path("standardisation/", standardisation.overview, name="standardisation"),
+    path(
+        "standardisation/committees/",
+        standardisation.committee_list,
+        name="standardisation-committees",
+    ),
+    path("standardisation/pilots/", standardisation.pilot_list, name="standardisation-pilots"),
+    path(
+        "standardisation/national/",
+        standardisation.national_list,
+        name="standardisation-national",
     ),
     path("standards/", standards.standard_list, name="standard-list"),
     path("standards/lookup/", standards.standard_lookup, name="standard-lookup"),

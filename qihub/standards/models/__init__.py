@@ -2,5 +2,16 @@
 
 from qihub.standards.models import declarations, projects  # noqa: F401 - registers models
 from qihub.standards.models.catalogue import Standard, StandardQuerySet
+from qihub.standards.models.registries import (
+    NationalStandardContribution,
+    PilotProject,
+    TechnicalCommittee,
+)
 
-__all__ = ["Standard", "StandardQuerySet"]
+__all__ = [
+    "NationalStandardContribution",
+    "PilotProject",
+    "Standard",
+    "StandardQuerySet",
+    "TechnicalCommittee",
+]
