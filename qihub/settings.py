@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qihub.reference",
     "qihub.accounts",
     "qihub.standards",
+    "qihub.institutions",
     "qihub.api",
     "qihub.web",
     "qihub.demo",

@@ -11,6 +11,7 @@ from ninja.renderers import JSONRenderer
 from qihub.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers
 from qihub.api.routers.accounts import router as accounts_router
 from qihub.api.routers.declarations import router as declarations_router
+from qihub.api.routers.institutions import router as institutions_router
 from qihub.api.routers.local_standards import router as local_standards_router
 from qihub.api.routers.organisations import router as organisations_router
 from qihub.api.routers.reference import router as reference_router
@@ -61,6 +62,7 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/standards", standards_router)
 api.add_router("/local-standards", local_standards_router)
 api.add_router("/", standards_registries_router)
+api.add_router("/", institutions_router)
 api.add_router("/", accounts_router)
 api.add_router("/", declarations_router)
 api.add_router("/", system_router)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from qihub.reference.models import Cluster, Industry, PlanTarget, Region
+from qihub.reference.models import Cluster, Field, Industry, PlanTarget, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRILLION_BASES = frozenset({"AEM", "PCF", "MNM"})  # the plan's three trillion-yuan bases
@@ -189,6 +189,33 @@ def load_plan_targets(counts: LoadCounts) -> None:
         )
 
 
+def load_fields(counts: LoadCounts) -> None:
+    """Testing fields and metrology disciplines, parents (no parent_code) before children."""
+    existing: dict[str, Any] = {f.code: f for f in Field.objects.all()}
+    for row in sorted(
+        _rows("testing_fields.csv"), key=lambda r: (bool(r["parent_code"]), r["code"])
+    ):
+        parent = existing.get(row["parent_code"]) if row["parent_code"] else None
+        if row["parent_code"] and parent is None:
+            raise ReferenceDataError(f"field {row['code']}: unknown parent {row['parent_code']}")
+        _upsert(
+            Field,
+            "code",
+            row["code"],
+            {
+                "scheme": row["scheme"],
+                "parent": parent,
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "examples_zh": row["examples_zh"],
+                "typical_standards": row["typical_standards"],
+                "confidence": row["confidence"],
+            },
+            counts,
+            existing,
+        )
+
+
 def load_reference_data() -> LoadCounts:
     """Upsert every reference file; returns what was created or changed per model."""
     counts = LoadCounts()
@@ -197,10 +224,11 @@ def load_reference_data() -> LoadCounts:
         industries = load_industries(counts)
         load_clusters(counts, regions, industries)
         load_plan_targets(counts)
+        load_fields(counts)
     return counts
 
 
 def ensure_reference_data() -> None:
     """Load reference data only if it is missing (cheap check; used by tests and `make run`)."""
-    if not Region.objects.exists() or not PlanTarget.objects.exists():
+    if not Region.objects.exists() or not PlanTarget.objects.exists() or not Field.objects.exists():
         load_reference_data()

@@ -119,3 +119,31 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return self.description_zh
+
+
+class Field(models.Model):
+    """A testing field (检验检测领域, TF01…) or a metrology discipline and its sub-groups
+    (十大计量, CQ01…, CQ0101…): the taxonomy capability lines are filed under."""
+
+    class Scheme(models.TextChoices):
+        INSPECTION_TESTING_FIELD = "inspection_testing_field", _("检验检测领域")
+        CALIBRATION_QUANTITY_FAMILY = "calibration_quantity_family", _("计量专业")
+
+    scheme = models.CharField(max_length=40, choices=Scheme.choices)
+    code = models.CharField(max_length=12, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name_zh = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=200, blank=True)
+    examples_zh = models.CharField(max_length=300, blank=True)
+    typical_standards = models.CharField(
+        max_length=300, blank=True, help_text="Codes separated by ';' (all in the catalogue)."
+    )
+    confidence = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh

@@ -1,4 +1,5 @@
-"""``qihub load_reference_data``: regions, industries, clusters and plan targets (idempotent)."""
+"""``qihub load_reference_data``: regions, industries, clusters, plan targets and testing fields
+(idempotent)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Qualifications and capability scopes of QI institutions (imports standards, accounts, core)."""
