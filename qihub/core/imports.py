@@ -108,6 +108,10 @@ class Importer(ABC, Generic[ParsedRow]):
     def key(self, parsed: ParsedRow) -> str:
         """The natural key of the row, used to reject duplicates within one file."""
 
+    def describe_key(self, parsed: ParsedRow) -> str:
+        """How a duplicate is named in its error message; the key unless that is a digest."""
+        return self.key(parsed)
+
     @abstractmethod
     def parse_row(self, row: dict[str, str]) -> ParsedRow:
         """Check one row; raise RowInvalid with every problem found."""
@@ -229,10 +233,11 @@ def _validate(importer: Importer[ParsedRow], path: Path, result: ImportResult) -
             continue
         key = importer.key(parsed)
         if key in seen:
+            shown = importer.describe_key(parsed)
             _add_error(
                 result,
                 RowError(
-                    number, importer.columns[0], f"'{key}' already appears in row {seen[key]}"
+                    number, importer.columns[0], f"'{shown}' already appears in row {seen[key]}"
                 ),
             )
         else:

@@ -196,6 +196,12 @@ class CapabilityImporter(Importer[CapabilityData]):
     def key(self, parsed: CapabilityData) -> str:
         return parsed.natural_key
 
+    def describe_key(self, parsed: CapabilityData) -> str:
+        # The key is a digest; name the line the way its row reads.
+        codes = ";".join(s.code for s in parsed.standards)
+        parts = (parsed.kind, parsed.object, parsed.parameter, codes)
+        return " / ".join(part for part in parts if part)
+
     def parse_row(self, row: dict[str, str]) -> CapabilityData:
         assert self.lookups is not None  # noqa: S101 - prepare() ran (run_import calls it first)
         try:

@@ -391,7 +391,7 @@ def test_bad_capability_rows_are_reported_exactly_and_nothing_is_written(
     ]
     for message in expected:
         assert message in err, err
-    assert "already appears in row 2" in err
+    assert "'test / 钢筋混凝土用钢 / 抗拉强度 / GB/T 228.1-2021' already appears in row 2" in err
     assert "不是检验检测、校准、认证等机构" in err
     assert not CapabilityLine.objects.exists()
 
@@ -457,3 +457,13 @@ def test_institution_uploads_its_own_scope_for_one_qualification(
     assert (upload.result.counts.created, upload.result.counts.unchanged) == (1, 1)
     parameters = sorted(CapabilityLine.objects.values_list("parameter", flat=True))
     assert parameters == ["抗拉强度", "硬度"]
+
+
+def test_an_acting_user_without_rights_is_refused_and_nothing_is_written(
+    qualifications, lab, enterprise_user, tmp_path
+):
+    path = write_csv(tmp_path / "scope.csv", CAPABILITIES_HEADER, [line(lab)])
+    code, _out, err = run_import("capabilities", path, "--as", enterprise_user.username)
+    assert code == 1
+    assert "只能修改本机构的资质和能力范围" in err
+    assert not CapabilityLine.objects.exists()

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qihub.core.context import client_address
+from qihub.core.errors import DomainError
 from qihub.core.imports import (
-    ImportFileError,
     ImportResult,
     importer_for,
     importer_kinds,
@@ -47,7 +47,9 @@ class Command(BaseCommand):
             importer = importer_for(options["kind"])
             with client_address("cli"):
                 result = run_import(importer, path, by=by, dry_run=options["dry_run"])
-        except ImportFileError as error:
+        except DomainError as error:
+            # A file that cannot be read, or an acting user (--as) not allowed to write it:
+            # nothing was written either way (the writes share one transaction).
             if options["json"]:
                 self.stdout.write(
                     json.dumps({"ok": False, "detail": error.detail}, ensure_ascii=False)
