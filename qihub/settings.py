@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qihub.accounts",
     "qihub.standards",
     "qihub.institutions",
+    "qihub.matching",
     "qihub.api",
     "qihub.web",
     "qihub.demo",

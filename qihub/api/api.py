@@ -13,8 +13,10 @@ from qihub.api.routers.accounts import router as accounts_router
 from qihub.api.routers.declarations import router as declarations_router
 from qihub.api.routers.institutions import router as institutions_router
 from qihub.api.routers.local_standards import router as local_standards_router
+from qihub.api.routers.matching import router as matching_router
 from qihub.api.routers.organisations import router as organisations_router
 from qihub.api.routers.reference import router as reference_router
+from qihub.api.routers.requests import router as requests_router
 from qihub.api.routers.standards import router as standards_router
 from qihub.api.routers.standards_registries import router as standards_registries_router
 from qihub.api.routers.system import router as system_router
@@ -63,6 +65,8 @@ api.add_router("/standards", standards_router)
 api.add_router("/local-standards", local_standards_router)
 api.add_router("/", standards_registries_router)
 api.add_router("/", institutions_router)
+api.add_router("/", matching_router)
 api.add_router("/", accounts_router)
 api.add_router("/", declarations_router)
+api.add_router("/", requests_router)
 api.add_router("/", system_router)

@@ -28,10 +28,12 @@ from qihub.accounts.services import (
 from qihub.core.imports import ImportCounts, importer_for, run_import
 from qihub.demo.catalogue import fill_catalogue
 from qihub.demo.declarations import load_declaration_demo
+from qihub.demo.institutions import InstitutionDemoReport, load_institution_demo
 from qihub.demo.local_standards import load_local_standard_demo
 from qihub.demo.organisations import DemoGenerator, DemoOrganisation
 from qihub.demo.people import DEMO_PASSWORD, Login, ensure_personas
 from qihub.demo.places import load_geography
+from qihub.demo.requests import load_request_demo
 from qihub.demo.scales import Scale
 from qihub.demo.standardisation import StandardisationCounts, load_standardisation_demo
 from qihub.reference.loader import ensure_reference_data
@@ -61,6 +63,7 @@ class DemoReport:
     local_standard_projects: int = 0
     declarations: int = 0
     standardisation: StandardisationCounts = field(default_factory=StandardisationCounts)
+    institutions: InstitutionDemoReport = field(default_factory=InstitutionDemoReport)
     seconds: float = 0.0
 
     @property
@@ -78,6 +81,7 @@ class DemoReport:
             or self.local_standard_projects
             or self.declarations
             or self.standardisation.changed
+            or self.institutions.changed
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -106,6 +110,7 @@ class DemoReport:
             "local_standard_projects_created": self.local_standard_projects,
             "declarations_published": self.declarations,
             "standardisation": self.standardisation.as_dict(),
+            "institutions": self.institutions.as_dict(),
             "changed": self.changed,
             "password": DEMO_PASSWORD,
             "logins": [login.as_dict() for login in self.logins],
@@ -150,6 +155,10 @@ def load_demo(
     report.users_existing = people.users_existing
     report.memberships_added = people.memberships_added
     load_standards_work(scale=scale, seed=seed, report=report)
+    # After the catalogue: capability lines link the standards they cite.
+    report.institutions = load_institution_demo(scale=scale, seed=seed, generator=generator)
+    # Last: service requests between the demo personas need their lab's capability lines.
+    load_request_demo()
     report.seconds = perf_counter() - started
     return report
 

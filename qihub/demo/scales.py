@@ -77,6 +77,18 @@ _STANDARDISATION: dict[str, tuple[int, int, int]] = {
 }
 
 
+# Capability lines: each institution has one fixed sequence of lines (~100 on average, the
+# provincial institutes thousands; see demo.institutions), and a scale may take only the start of
+# it, so tests stay fast and a larger scale loaded on top of a smaller one tops up.
+# scale          lines per institution at most (None: all)
+_CAPABILITY_LINE_CAP: dict[str, int | None] = {
+    "tiny": 80,
+    "small": 400,
+    "liaoning": None,
+    "national": None,
+}
+
+
 @dataclass(frozen=True)
 class Scale:
     name: str
@@ -109,6 +121,10 @@ class Scale:
     @property
     def national_contributions(self) -> int:
         return _STANDARDISATION[self.name][2]
+
+    @property
+    def capability_line_cap(self) -> int | None:
+        return _CAPABILITY_LINE_CAP[self.name]
 
     @property
     def institutions(self) -> int:

@@ -4,7 +4,7 @@ and verification of a qualification number. Public reads."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -31,6 +31,10 @@ from qihub.institutions.queries import (
     with_standards,
 )
 
+# A Literal, not CapabilityLine.Kind: OpenAPI names enums by class name and "Kind" is taken by
+# the organisation kinds (test_openapi checks for such clashes).
+CapabilityKind = Literal["test", "calibration", "verification", "certification", "service"]
+
 router = Router(tags=["institutions"])
 
 Text = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
@@ -44,14 +48,14 @@ class InstitutionFilters(Schema):
     qualification_type: QualificationType | None = None
     effective_status: Qualification.EffectiveStatus | None = None
     has_valid_qualification: bool | None = None
-    capability_kind: CapabilityLine.Kind | None = None
+    capability_kind: CapabilityKind | None = None
     field: FieldCode | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     offset: Annotated[int, Field(ge=0, le=100_000)] = 0
 
 
 class CapabilityFilters(Schema):
-    kind: CapabilityLine.Kind | None = None
+    kind: CapabilityKind | None = None
     field: FieldCode | None = None
     q: Text = ""
     standard: Text = ""
@@ -62,7 +66,7 @@ class CapabilityFilters(Schema):
     offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0
 
 
-class VerifyParams(Schema):
+class QualificationVerifyParams(Schema):
     number: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
     type: QualificationType | None = None
 
@@ -215,7 +219,9 @@ def institution_capabilities(
     url_name="qualification-verify",
     summary="Verify a qualification number (any spelling); found false with an explanation",
 )
-def verify_qualification(request: HttpRequest, params: Query[VerifyParams]) -> dict[str, Any]:
+def verify_qualification(
+    request: HttpRequest, params: Query[QualificationVerifyParams]
+) -> dict[str, Any]:
     answer = qualification_lookup(
         params.number, type=params.type.value if params.type else None, user=request.user
     )

@@ -4,7 +4,7 @@ plan's 2025 targets."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -26,6 +26,15 @@ from qihub.standards.registries import (
     registry_counts,
 )
 
+# Literal choices, not the models' nested TextChoices: OpenAPI names an enum by its class name,
+# and "Status", "Kind" and "Level" are taken by other endpoints' enums (test_openapi checks).
+CommitteeStatus = Literal["active", "dissolved"]
+PilotKind = Literal["pilot", "demonstration"]
+PilotField = Literal["agriculture", "industry", "service", "social_governance", "other"]
+PilotLevel = Literal["national", "provincial"]
+PilotStatus = Literal["underway", "accepted", "failed", "cancelled"]
+ContributionRole = Literal["lead", "participate"]
+
 router = Router(tags=["standardisation"])
 
 Text = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
@@ -36,17 +45,17 @@ Offset = Annotated[int, Field(ge=0, le=100_000)]
 
 class CommitteeFilters(Schema):
     q: Text = ""
-    status: TechnicalCommittee.Status | None = None
+    status: CommitteeStatus | None = None
     limit: Limit = 20
     offset: Offset = 0
 
 
 class PilotProjectFilters(Schema):
     q: Text = ""
-    kind: PilotProject.Kind | None = None
-    field: PilotProject.Field | None = None
-    level: PilotProject.Level | None = None
-    status: PilotProject.Status | None = None
+    kind: PilotKind | None = None
+    field: PilotField | None = None
+    level: PilotLevel | None = None
+    status: PilotStatus | None = None
     city: CityCode | None = None
     limit: Limit = 20
     offset: Offset = 0
@@ -54,7 +63,7 @@ class PilotProjectFilters(Schema):
 
 class ContributionFilters(Schema):
     q: Text = ""
-    role: NationalStandardContribution.Role | None = None
+    role: ContributionRole | None = None
     year: Annotated[int, Field(ge=1950, le=2100)] | None = None
     city: CityCode | None = None
     limit: Limit = 20

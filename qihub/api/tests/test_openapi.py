@@ -29,3 +29,24 @@ def test_every_operation_documents_its_problem_responses():
 def test_served_schema_and_docs(client):
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_no_two_schemas_share_a_name(monkeypatch):
+    # Ninja merges each operation's schema definitions into one namespace by class name, so two
+    # enums both called "Level" (a region's level, a pilot project's level) would silently
+    # document one with the other's values.
+    from ninja.openapi.schema import OpenAPISchema
+
+    conflicts: dict[str, list[object]] = {}
+    original = OpenAPISchema.add_schema_definitions
+
+    def checked(self, definitions):
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                conflicts.setdefault(name, [known]).append(definition)
+        original(self, definitions)
+
+    monkeypatch.setattr(OpenAPISchema, "add_schema_definitions", checked)
+    api.get_openapi_schema()
+    assert not conflicts, {name: len(versions) for name, versions in conflicts.items()}

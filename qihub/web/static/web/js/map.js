@@ -4,6 +4,9 @@
  * Every element with data-map-config="<id>" names a {{ value|json_script:"<id>" }} block:
  *   kind "cities": organisations per city; clicking a city opens the directory for that city.
  *   kind "pin":    one point (an organisation, or its city when it has no coordinates).
+ *   kind "pins":   several points ({name, longitude, latitude, url}); clicking one opens its url
+ *                  (the matching search's results).
+ * Maps inside content that htmx swaps in are drawn after the swap.
  * The pages show the same facts as text, so without JavaScript nothing is lost.
  * No inline styles or eval: the Content-Security-Policy allows neither.
  */
@@ -150,8 +153,19 @@
   }
 
   function pinOption(config) {
+    var pins = config.pins || [
+      { name: config.name, longitude: config.longitude, latitude: config.latitude },
+    ];
     return {
       aria: { enabled: true, label: { description: config.ariaLabel } },
+      tooltip: config.pins
+        ? {
+            trigger: "item",
+            formatter: function (params) {
+              return escapeHtml(params.name);
+            },
+          }
+        : undefined,
       geo: {
         map: MAP_NAME,
         roam: false,
@@ -159,16 +173,20 @@
         layoutCenter: ["50%", "50%"],
         layoutSize: "94%",
         itemStyle: { areaColor: "#e4eef9", borderColor: "#8db4e2" },
-        regions: [{ name: config.cityFeature, itemStyle: { areaColor: "#b9d2ee" } }],
+        regions: config.cityFeature
+          ? [{ name: config.cityFeature, itemStyle: { areaColor: "#b9d2ee" } }]
+          : [],
       },
       series: [
         {
           type: "scatter",
           coordinateSystem: "geo",
           symbol: "pin",
-          symbolSize: 34,
+          symbolSize: config.pins ? 26 : 34,
           itemStyle: { color: "#b3261e" },
-          data: [{ name: config.name, value: [config.longitude, config.latitude] }],
+          data: pins.map(function (pin) {
+            return { name: pin.name, value: [pin.longitude, pin.latitude], url: pin.url };
+          }),
         },
       ],
     };
@@ -176,9 +194,10 @@
 
   function draw(element) {
     var source = document.getElementById(element.dataset.mapConfig);
-    if (!source || typeof echarts === "undefined") {
+    if (!source || typeof echarts === "undefined" || element.dataset.mapDrawn) {
       return;
     }
+    element.dataset.mapDrawn = "true";
     var config = JSON.parse(source.textContent);
     loadMap(config.geojson)
       .then(function (geojson) {
@@ -195,6 +214,13 @@
           });
         } else {
           chart.setOption(pinOption(config));
+          if (config.kind === "pins") {
+            chart.on("click", function (params) {
+              if (params.data && params.data.url) {
+                window.location.assign(params.data.url);
+              }
+            });
+          }
         }
         element.classList.add("is-ready");
         window.addEventListener("resize", function () {
@@ -218,4 +244,13 @@
   } else {
     init();
   }
+
+  // Content swapped in by htmx (the matching search's results) may bring a map of its own.
+  // htmx:load fires on each new element (and on the body at start: drawn maps are skipped).
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
+    if (root && root.querySelectorAll) {
+      root.querySelectorAll("[data-map-config]").forEach(draw);
+    }
+  });
 })();

@@ -1,0 +1,963 @@
+"""The matching engine: a :class:`~qihub.matching.understanding.Need` → the institutions that can
+genuinely meet it, ranked, each with its reasons and matching capability lines.
+
+``match(need)`` works in two steps:
+
+1. **Candidates, in SQL** (:func:`candidate_lines`): lines of the need's kind(s) whose
+   qualification is effectively valid today (service lines need none), of an active
+   organisation, of the requested dimension and covering the stated range bounds, reached by
+   one of these routes:
+
+   - every term hits the full-text index (each term *or* one of its synonyms or narrower words:
+     ``(钢筋 OR 螺纹钢 …) AND (拉伸 OR 拉伸试验 …)``);
+   - the line cites a requested standard (any edition), and its object terms hit the index;
+   - the line cites a method standard whose *title* has the method terms (a 钢筋 line citing
+     GB/T 228.1 "金属材料 拉伸试验" does 拉伸试验), and its object terms hit the index;
+   - for a certification scheme: the line cites one of the scheme's standards, or its words
+     name the scheme.
+
+   At most :data:`MAX_CANDIDATES` lines are read; the full-text and standard routes are
+   indexed (FTS5 / GIN, ``capabilitystandard(base_code, year)``, ``(dimension, range…)``).
+
+2. **Rules, in Python** (:func:`_judge`), on those lines only:
+
+   - *object terms* (materials, products, instruments, special equipment, and any word the
+     vocabulary does not know) must hit the line's object or parameter text — not only its
+     field — so "钢筋 拉伸" never matches a 钢丝绳 line that only says 拉伸, and 压力表 never a
+     压力容器; *method terms* (tests, parameters) may also be met by the title of a cited
+     standard, or by citing the requested standard itself;
+   - standards: a line citing the requested edition is exact; one citing the base without a
+     year is "any version"; one citing only an older edition is flagged
+     ("仅具备已被代替的 … 资质") and never exact; a need without a year matches any edition,
+     and a cited edition no longer in force is flagged;
+   - range: a ranged need (with a unit) needs a line of the same dimension covering every
+     *stated* bound after conversion; a line without a range cannot prove it and does not match;
+   - accuracy: ``at_least_as_good`` must be True; None (cannot be said) puts the institution in
+     :attr:`MatchResult.unconfirmed` ("精度需人工确认"), never among the results;
+   - restrictions (:func:`restriction_excludes`): a restriction to internal use excludes every
+     request from the platform; "不含/不包括/不包含/不适用于/不做/除…外 X" excludes a need
+     whose terms appear in X; "仅/只/仅限/只限 X" excludes a need none of whose terms appear in
+     X when X names a word of the vocabulary (so "仅限钢板" excludes 钢筋, while "仅限现场检测"
+     excludes nothing).
+
+Institutions, not lines, are ranked. ``score = 100 × coverage + 0.1 × place + speed/price``:
+coverage is the mean over the need's facets (terms, standards, scheme, range, accuracy) of the
+best line; place is 3 same city, 2 neighbouring city (``data/neighbours.csv``), 1 elsewhere in
+Liaoning, 0 outside; faster and cheaper lines add less than 0.1, so they only break ties.
+Credit grades will add to the same score through :func:`credit_bonus`.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qihub.accounts.models import Organisation
+from qihub.core.errors import DomainError
+from qihub.core.search import query_terms, segment
+from qihub.core.text import pinyin_full
+from qihub.core.units import Range, parse_unit
+from qihub.institutions.accuracy import Accuracy, at_least_as_good, full_scale_magnitude
+from qihub.institutions.models import CapabilityLine, CapabilityStandard, Qualification
+from qihub.institutions.search import FTS_TABLE
+from qihub.matching.understanding import Need, StandardRef, understand
+from qihub.matching.vocabulary import (
+    DATA,
+    KIND_CERTIFICATION,
+    KINDS,
+    Vocabulary,
+    vocabulary,
+)
+from qihub.standards.models import Standard
+from qihub.standards.search import FTS_TABLE as STANDARDS_FTS_TABLE
+
+__all__ = [
+    "MAX_CANDIDATES",
+    "InstitutionMatch",
+    "MatchResult",
+    "MatchedLine",
+    "candidate_lines",
+    "credit_bonus",
+    "match",
+    "match_text",
+    "neighbours",
+    "restriction_excludes",
+]
+
+MAX_CANDIDATES = 5000  # lines judged in Python, at most
+MAX_TITLE_BASES = 400  # standards whose titles name a method term, at most
+MAX_LINES_SHOWN = 10  # matching lines listed per institution
+LIAONING_PREFIX = "21"
+
+SAME_CITY = "same_city"
+NEIGHBOUR = "neighbour"
+PROVINCE = "province"
+OUTSIDE = "outside"
+_PLACE_POINTS = MappingProxyType({SAME_CITY: 3, NEIGHBOUR: 2, PROVINCE: 1, OUTSIDE: 0})
+
+# Categories of data/synonyms.csv: what a line is *of* (must be named in its object or
+# parameter) and what is done to it (may also be named by a cited method standard).
+_OBJECT_CATEGORIES = frozenset({"material", "instrument", "special_equipment", "product"})
+_METHOD_CATEGORIES = frozenset({"test", "parameter"})
+
+# Standard weights of the standards facet.
+_EXACT = 1.0
+_ANY_VERSION = 0.8
+_NEWER_EDITION = 0.6
+_OUT_OF_FORCE = 0.5
+_OLDER_EDITION = 0.3
+# A need without a standard: a line citing only an edition no longer in force ranks after the
+# others of its coverage and place (more than speed and price, less than one place step).
+_OUT_OF_FORCE_PENALTY = 0.095
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchedLine:
+    """One capability line that meets the need, with why, and what to look out for."""
+
+    line: CapabilityLine
+    reasons: tuple[str, ...]
+    exact_standard: bool
+    flags: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        line = self.line
+        qualification = line.qualification
+        return {
+            "id": line.pk,
+            "kind": line.kind,
+            "object": line.object,
+            "parameter": line.parameter,
+            "standards": [s.code for s in line.standards.all()],
+            "range": line.range_text,
+            "uncertainty": line.uncertainty_text,
+            "price_cny": None if line.price_cny is None else float(line.price_cny),
+            "turnaround_days": line.turnaround_days,
+            "qualification": (
+                None
+                if qualification is None
+                else {
+                    "type": qualification.type,
+                    "number": qualification.number,
+                    "valid_to": qualification.valid_to.isoformat(),
+                }
+            ),
+            "exact_standard": self.exact_standard,
+            "flags": list(self.flags),
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class InstitutionMatch:
+    """An institution that can meet the need: its score, reasons and matching lines."""
+
+    organisation: Organisation
+    score: float
+    reasons: tuple[str, ...]
+    lines: tuple[MatchedLine, ...]
+    qualification: Qualification | None
+    distance: str  # "same_city" | "neighbour" | "province" | "outside"
+
+    @property
+    def city_code(self) -> str | None:
+        city = self.organisation.city
+        return city.code if city is not None else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "uscc": self.organisation.uscc,
+            "name": self.organisation.name,
+            "city_code": self.city_code,
+            "distance": self.distance,
+            "score": round(self.score, 3),
+            "reasons": list(self.reasons),
+            "capabilities": [line.as_dict() for line in self.lines],
+        }
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The need as understood, the ranked results, and the institutions whose accuracy could
+    not be compared with the one asked ("精度需人工确认"), listed apart and never ranked."""
+
+    need: Need
+    results: tuple[InstitutionMatch, ...]
+    unconfirmed: tuple[InstitutionMatch, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "understood": self.need.as_dict(),
+            "results": [result.as_dict() for result in self.results],
+            "unconfirmed": [result.as_dict() for result in self.unconfirmed],
+        }
+
+
+# --- data: neighbours and term categories ------------------------------------------------------
+
+_data_lock = threading.Lock()
+_neighbours: Mapping[str, frozenset[str]] | None = None
+_categories: Mapping[str, str] | None = None
+
+
+def neighbours() -> Mapping[str, frozenset[str]]:
+    """City code → the codes of the Liaoning cities bordering it (``data/neighbours.csv``)."""
+    global _neighbours
+    if _neighbours is None:
+        table: dict[str, set[str]] = defaultdict(set)
+        with (DATA / "neighbours.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                a, b = row["city_code"].strip(), row["neighbour_code"].strip()
+                table[a].add(b)
+                table[b].add(a)
+        with _data_lock:
+            _neighbours = MappingProxyType({k: frozenset(v) for k, v in table.items()})
+    return _neighbours
+
+
+def _term_categories() -> Mapping[str, str]:
+    """Lower-case word → the category of its first synonym group (material, test …)."""
+    global _categories
+    if _categories is None:
+        out: dict[str, str] = {}
+        with (DATA / "synonyms.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for word in (row.get("words") or "").split(";"):
+                    if word.strip():
+                        out.setdefault(word.strip().lower(), (row.get("category") or "").strip())
+        with _data_lock:
+            _categories = MappingProxyType(out)
+    return _categories
+
+
+def _is_method_term(term: str) -> bool:
+    return _term_categories().get(term.lower(), "") in _METHOD_CATEGORIES
+
+
+def _narrower(vocab: Vocabulary, word: str) -> tuple[str, ...]:
+    """The words of every group below ``word``'s groups (衡器 → 电子秤, 汽车衡 …)."""
+    groups = set(vocab.group_of.get(word.lower(), ()))
+    if not groups:
+        return ()
+    children: dict[int, list[int]] = defaultdict(list)
+    for child, parents in vocab.broader_of.items():
+        for parent in parents:
+            children[parent].append(child)
+    out: list[str] = []
+    pending = list(groups)
+    seen = set(groups)
+    while pending:
+        for child in children.get(pending.pop(0), ()):
+            if child not in seen:
+                seen.add(child)
+                pending.append(child)
+                out.extend(w for w in vocab.synonym_groups[child] if w not in out)
+    return tuple(out)
+
+
+_measured: Mapping[str, tuple[str, ...]] | None = None
+_pinyin: Mapping[str, str] | None = None
+
+
+def _measured_by() -> Mapping[str, tuple[str, ...]]:
+    """Word → the words its measuring relation links it to (抗拉强度 ↔ 拉伸试验), both ways
+    (``data/measured_by.csv``): a line for the tensile test measures tensile strength."""
+    global _measured
+    if _measured is None:
+        links: dict[str, set[str]] = defaultdict(set)
+        with (DATA / "measured_by.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                parameter, test = row["parameter"].strip().lower(), row["test"].strip().lower()
+                links[parameter].add(test)
+                links[test].add(parameter)
+        with _data_lock:
+            _measured = MappingProxyType({k: tuple(sorted(v)) for k, v in links.items()})
+    return _measured
+
+
+def _pinyin_index() -> Mapping[str, str]:
+    """Pinyin (no tones, no spaces) → the domain or kind word it spells, when only one does."""
+    global _pinyin
+    if _pinyin is None:
+        vocab = vocabulary()
+        spelled: dict[str, set[str]] = defaultdict(set)
+        for word in (*vocab.domain_words, *vocab.kind_words):
+            if len(word) >= 2 and not word.isascii():
+                spelled[pinyin_full(word).replace(" ", "").lower()].add(word)
+        with _data_lock:
+            _pinyin = MappingProxyType(
+                {p: next(iter(w)) for p, w in spelled.items() if len(w) == 1 and len(p) >= 4}
+            )
+    return _pinyin
+
+
+@dataclass(frozen=True)
+class _Term:
+    term: str
+    words: tuple[str, ...]  # the term, its synonyms, narrower and related words (lower case)
+    synonyms: frozenset[str]
+    method: bool  # a test or parameter: may be met by a cited standard
+    known: bool  # in the vocabulary (unknown words may be met by a cited standard's title)
+
+
+def _terms(need: Need, vocab: Vocabulary) -> list[_Term]:
+    """The need's terms as the engine matches them.
+
+    A term spelled in pinyin (yalibiao) stands for the domain word it spells (压力表); one that
+    spells a kind word (jianding) or is a lone character the vocabulary does not know (the 试 and
+    块 of 试块) names nothing to match and is left out.
+    """
+    out = []
+    for typed in need.terms:
+        term = typed.lower()
+        synonyms = [w.lower() for w in need.synonyms(typed)]
+        if term.isascii() and term.isalpha() and term not in vocab.group_of:
+            word = _pinyin_index().get(term)
+            if word is not None:
+                if vocab.kinds_of(word):
+                    continue
+                term, synonyms = word, list(vocab.synonyms(word))
+        if len(term) == 1 and not term.isascii() and term not in vocab.group_of:
+            continue
+        related = [r for w in (term, *synonyms) for r in _measured_by().get(w, ())]
+        related += [w for r in list(related) for w in vocab.synonyms(r)]
+        words = tuple(dict.fromkeys((term, *synonyms, *_narrower(vocab, term), *related)))
+        known = term in vocab.group_of or term in vocab.domain_words
+        out.append(_Term(typed, words, frozenset([term, *synonyms]), _is_method_term(term), known))
+    return out
+
+
+# --- full-text expressions ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(query_terms(word))
+
+
+@lru_cache(maxsize=50_000)
+def _text_tokens(text: str) -> frozenset[str]:
+    return frozenset(segment(text).split())
+
+
+def _any_of(words: Iterable[str]) -> list[tuple[str, ...]]:
+    return [tokens for tokens in dict.fromkeys(_word_tokens(w) for w in words) if tokens]
+
+
+def _fts_expression(groups: list[list[tuple[str, ...]]]) -> str:
+    """AND over groups of OR over words of AND over tokens, for FTS5 or PostgreSQL raw."""
+    postgres = connection.vendor == "postgresql"
+
+    def quote(token: str) -> str:
+        # Tokens are letters and digits only (query_terms); FTS5 strings double their quotes.
+        return f"'{token}'" if postgres else '"{}"'.format(token.replace('"', '""'))
+
+    both, either = (" & ", " | ") if postgres else (" AND ", " OR ")
+    parts = []
+    for group in groups:
+        words = ["(" + both.join(quote(t) for t in tokens) + ")" for tokens in group]
+        parts.append("(" + either.join(words) + ")")
+    return both.join(parts)
+
+
+def _fts_lines(groups: list[list[tuple[str, ...]]]) -> Q:
+    """Lines whose search text has every group (one of its words)."""
+    expression = _fts_expression(groups)
+    if connection.vendor == "postgresql":
+        query = SearchQuery(expression, config="simple", search_type="raw")
+        ids = (
+            CapabilityLine.objects.annotate(
+                search_vector=SearchVector("search_text", config="simple")
+            )
+            .filter(search_vector=query)
+            .values("id")
+        )
+        return Q(id__in=ids)
+    rowids = RawSQL(  # noqa: S611 - fixed SQL; the only parameter is bound
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+        [expression],
+    )
+    return Q(id__in=rowids)
+
+
+def _standards_titled(groups: list[list[tuple[str, ...]]]) -> list[str]:
+    """Base codes of catalogue standards whose title has every group (at most a few hundred)."""
+    expression = _fts_expression(groups)
+    if connection.vendor == "postgresql":
+        query = SearchQuery(expression, config="simple", search_type="raw")
+        standards = Standard.objects.annotate(
+            search_vector=SearchVector("search_text", config="simple")
+        ).filter(search_vector=query)
+    else:
+        rowids = RawSQL(  # noqa: S611 - fixed SQL; the only parameter is bound
+            f"SELECT rowid FROM {STANDARDS_FTS_TABLE} WHERE {STANDARDS_FTS_TABLE} MATCH %s",  # noqa: S608
+            [expression],
+        )
+        standards = Standard.objects.filter(id__in=rowids)
+    bases = standards.values_list("base_code", flat=True).distinct()[:MAX_TITLE_BASES]
+    return list(bases)
+
+
+def _citing(bases: Iterable[str]) -> Q:
+    return Q(id__in=CapabilityStandard.objects.filter(base_code__in=list(bases)).values("line_id"))
+
+
+# --- candidates -------------------------------------------------------------------------------
+
+
+def _kinds(need: Need) -> tuple[str, ...]:
+    if need.kinds:
+        return need.kinds
+    if need.cert_scheme:
+        return (KIND_CERTIFICATION,)
+    return KINDS
+
+
+def _range_condition(need_range: Range) -> Q:
+    """The line's dimension, and every stated bound inside the line's range (None = open)."""
+    condition = Q(dimension=need_range.dimension) & (
+        Q(range_min_base__isnull=False) | Q(range_max_base__isnull=False)
+    )
+    for bound in (need_range.base_low(), need_range.base_high()):
+        if bound is None:
+            continue
+        slack = abs(bound) * 1e-9 + 1e-12
+        condition &= Q(range_min_base__isnull=True) | Q(range_min_base__lte=bound + slack)
+        condition &= Q(range_max_base__isnull=True) | Q(range_max_base__gte=bound - slack)
+    return condition
+
+
+def _scheme_words(need: Need, vocab: Vocabulary) -> tuple[list[str], list[str]]:
+    """(standard bases, words) that name the need's certification scheme."""
+    scheme = vocab.scheme(need.cert_scheme) if need.cert_scheme else None
+    if scheme is None:
+        return [], []
+    words = [scheme.name_zh.split("（")[0]]
+    words += [k for k in scheme.keywords if not k.isdigit() and len(k) >= 2]
+    if scheme.is_compulsory and scheme.code != "CCC":
+        parent = vocab.scheme("CCC")
+        words = [scheme.name_zh, *scheme.products]
+        if parent is not None:
+            words += [k for k in parent.keywords if len(k) >= 2]
+    return list(scheme.standards), list(dict.fromkeys(w.lower() for w in words))
+
+
+def candidate_lines(
+    need: Need, *, today: date, exclude: Collection[int] = ()
+) -> QuerySet[CapabilityLine] | None:
+    """The lines worth judging, in SQL; None when the need names nothing to match on."""
+    vocab = vocabulary()
+    terms = _terms(need, vocab)
+    object_groups = [_any_of(t.words) for t in terms if not t.method and t.known]
+    method_groups = [_any_of(t.words) for t in terms if t.method or not t.known]
+    object_groups = [g for g in object_groups if g]
+    method_groups = [g for g in method_groups if g]
+    all_groups = object_groups + method_groups
+
+    routes: list[Q] = []
+    if all_groups:
+        routes.append(_fts_lines(all_groups))
+    objects = _fts_lines(object_groups) if object_groups else Q()
+    if need.standards:
+        routes.append(_citing(s.base for s in need.standards) & objects)
+    if method_groups:
+        bases = _standards_titled(method_groups)
+        if bases and object_groups:
+            routes.append(_citing(bases) & objects)
+    if need.cert_scheme:
+        bases, words = _scheme_words(need, vocab)
+        scheme = Q()
+        if bases:
+            scheme |= _citing(bases)
+        groups = _any_of(words)
+        if groups:
+            scheme |= _fts_lines([groups])
+        if scheme:
+            routes.append(scheme)
+    if not routes:
+        return None
+
+    condition = routes[0]
+    for route in routes[1:]:
+        condition |= route
+    lines = (
+        CapabilityLine.objects.with_valid_qualification(today)
+        .filter(kind__in=_kinds(need), organisation__is_active=True)
+        .filter(condition)
+    )
+    if need.range is not None and need.range.unit is not None:
+        lines = lines.filter(_range_condition(need.range))
+    if exclude:
+        lines = lines.exclude(organisation_id__in=list(exclude))
+    return lines
+
+
+# --- judging one line ----------------------------------------------------------------------------
+
+_INTERNAL = ("内部使用", "内部检测", "不对外", "仅对内", "仅限本单位", "仅限本公司", "仅限本集团")
+_EXCLUDING = ("不含", "不包括", "不包含", "不适用于", "不做", "不能做", "不检")
+_ONLY = ("仅限", "只限", "限于", "只做", "只测", "仅做", "仅测", "仅")
+_CLAUSE_END = "，,；;。、()（）"
+
+
+def _clauses_after(text: str, markers: Iterable[str]) -> list[str]:
+    out = []
+    for marker in markers:
+        start = text.find(marker)
+        while start >= 0:
+            rest = text[start + len(marker) :]
+            end = min((rest.find(c) for c in _CLAUSE_END if c in rest), default=len(rest))
+            out.append(rest[:end])
+            start = text.find(marker, start + len(marker))
+    return out
+
+
+def restriction_excludes(restriction: str, terms: Iterable[Collection[str]]) -> str | None:
+    """Why a line's restriction excludes a need (its terms, each with its words), or None.
+
+    1. A line for internal use only (内部使用, 不对外, 仅限本单位 …) serves no request from the
+       platform.
+    2. "不含/不包括/不包含/不适用于/不做/除…外 X": excluded when one of the need's words is in X.
+    3. "仅限/只限/只做/仅 X": excluded when X names a word of the synonym groups and none of the
+       need's words is in X ("仅限钢板" excludes 钢筋; "仅限现场检测" restricts nothing).
+    """
+    text = (restriction or "").strip()
+    if not text:
+        return None
+    if any(marker in text for marker in _INTERNAL):
+        return _("限制范围“%(text)s”：仅限内部使用") % {"text": text}
+    term_words = [tuple(words) for words in terms]
+
+    def mentions(clause: str) -> bool:
+        return any(word and word in clause for words in term_words for word in words)
+
+    excluded = _clauses_after(text, _EXCLUDING)
+    excluded += [part.split("外")[0] for part in _clauses_after(text, ("除",)) if "外" in part]
+    if any(mentions(clause) for clause in excluded):
+        return _("限制范围“%(text)s”不包括所需项目") % {"text": text}
+    if term_words:
+        domain = vocabulary().group_of  # objects, products, tests: not kind words (检测)
+        for clause in _clauses_after(text, _ONLY):
+            names_something = any(
+                clause[i:j] in domain
+                for i in range(len(clause))
+                for j in range(i + 2, min(len(clause), i + 8) + 1)
+            )
+            if names_something and not mentions(clause):
+                return _("限制范围“%(text)s”不含所需对象") % {"text": text}
+    return None
+
+
+@dataclass
+class _Verdict:
+    line: CapabilityLine
+    coverage: float
+    exact: bool
+    reasons: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    confirmed: bool = True  # False: accuracy could not be compared
+    out_of_force: bool = False  # cites an edition no longer in force (need without a standard)
+
+
+@dataclass
+class _Context:
+    need: Need
+    terms: list[_Term]
+    need_bases: frozenset[str]
+    scheme_bases: frozenset[str]
+    scheme_words: tuple[str, ...]
+    catalogue: Mapping[str, list[tuple[str, int | None, str, str]]]  # base → editions
+
+
+def _edition_in_force(
+    cited: CapabilityStandard, editions: list[tuple[str, int | None, str, str]]
+) -> bool | None:
+    """Whether the cited edition is in force: True, False, or None when unknown."""
+    if cited.standard is not None:
+        return bool(cited.standard.status == Standard.Status.CURRENT)
+    if not editions:
+        return None
+    if cited.year is None:
+        return any(status == Standard.Status.CURRENT for _c, _y, status, _t in editions)
+    for code, _year, status, _title in editions:
+        if code == cited.code:
+            return bool(status == Standard.Status.CURRENT)
+    newer = [y for _c, y, _s, _t in editions if y is not None and y > cited.year]
+    return False if newer else None
+
+
+def _judge_standard(
+    asked: StandardRef, cited: list[CapabilityStandard], ctx: _Context
+) -> tuple[float, bool, str, str | None]:
+    """(facet score, exact, reason, flag) of one requested standard against a line."""
+    same = [c for c in cited if c.base_code == asked.base]
+    if not same:
+        return 0.0, False, _("未引用 %(code)s") % {"code": asked.code}, None
+    best: tuple[float, bool, str, str | None] | None = None
+    verdict: tuple[float, bool, str, str | None]
+    for c in same:
+        in_force = _edition_in_force(c, ctx.catalogue.get(c.base_code, []))
+        if asked.year is not None and c.year == asked.year:
+            verdict = (_EXACT, True, _("%(code)s 精确匹配") % {"code": c.code}, None)
+        elif c.year is None:
+            verdict = (_ANY_VERSION, False, _("%(code)s（不限版本）") % {"code": c.code}, None)
+        elif asked.year is None:
+            if in_force is False:
+                flag = _("引用的 %(code)s 已被代替或废止") % {"code": c.code}
+                verdict = (_OUT_OF_FORCE, False, c.code, flag)
+            else:
+                verdict = (_EXACT, False, _("%(code)s 符合") % {"code": c.code}, None)
+        elif c.year < asked.year:
+            flag = _("仅具备已被代替的 %(code)s 资质") % {"code": c.code}
+            verdict = (_OLDER_EDITION, False, c.code, flag)
+        else:
+            flag = _("引用的是 %(code)s，不是所需的 %(asked)s") % {
+                "code": c.code,
+                "asked": asked.code,
+            }
+            verdict = (_NEWER_EDITION, False, c.code, flag)
+        if best is None or verdict[0] > best[0]:
+            best = verdict
+    return best if best is not None else (0.0, False, asked.code, None)
+
+
+def _line_range(line: CapabilityLine) -> Range | None:
+    if not line.unit or (line.range_min is None and line.range_max is None):
+        return None
+    try:
+        return Range(line.range_min, line.range_max, parse_unit(line.unit), line.range_text)
+    except DomainError:
+        return None
+
+
+def _stated(need_range: Range) -> Range:
+    low = need_range.low if need_range.low is not None else need_range.high
+    high = need_range.high if need_range.high is not None else need_range.low
+    return Range(low, high, need_range.unit, need_range.text)
+
+
+def _judge(line: CapabilityLine, ctx: _Context) -> _Verdict | None:
+    """The line's verdict, or None when it does not meet the need."""
+    need = ctx.need
+    cited = list(line.standards.all())
+    own = _text_tokens(f"{line.object} {line.parameter}")
+    facets: list[float] = []
+    reasons: list[str] = []
+    flags: list[str] = []
+    exact = False
+    out_of_force = False
+    certification = line.kind == KIND_CERTIFICATION
+
+    cites_asked = any(c.base_code in ctx.need_bases for c in cited)
+    titles: frozenset[str] = frozenset()
+    for c in cited:
+        for _code, _year, _status, title in ctx.catalogue.get(c.base_code, [])[:1]:
+            titles |= _text_tokens(title)
+
+    # Terms.
+    hits = 0
+    for term in ctx.terms:
+        found = next((w for w in term.words if set(_word_tokens(w)) <= own), None)
+        if found is not None:
+            hits += 1
+            if found == term.term.lower():
+                pass
+            elif found in term.synonyms:
+                reasons.append(f"{term.term}≈{found}")
+            else:
+                reasons.append(_("%(term)s：%(word)s") % {"word": found, "term": term.term})
+            continue
+        may_use_titles = term.method or not term.known
+        if term.method and cites_asked:
+            hits += 1
+            continue
+        if may_use_titles and any(set(_word_tokens(w)) <= titles for w in term.words):
+            hits += 1
+            reasons.append(_("%(term)s（方法标准）") % {"term": term.term})
+            continue
+        if not certification:
+            return None  # every term must be met; a certification's sectors are coarse
+    if ctx.terms:
+        facets.append(hits / len(ctx.terms))
+
+    # Certification scheme.
+    if need.cert_scheme:
+        by_standard = any(c.base_code in ctx.scheme_bases for c in cited)
+        by_words = any(set(_word_tokens(w)) <= own for w in ctx.scheme_words)
+        if not (by_standard or by_words):
+            return None
+        facets.append(1.0)
+        reasons.append(line.object)
+
+    # Standards.
+    if need.standards:
+        scores = []
+        for asked in need.standards:
+            score, is_exact, reason, flag = _judge_standard(asked, cited, ctx)
+            scores.append(score)
+            exact = exact or is_exact
+            reasons.insert(0, reason)
+            if flag:
+                flags.append(flag)
+        facets.append(sum(scores) / len(scores))
+    else:
+        for c in cited:
+            if _edition_in_force(c, ctx.catalogue.get(c.base_code, [])) is False:
+                flags.append(_("引用的 %(code)s 已被代替或废止") % {"code": c.code})
+                out_of_force = True
+
+    # Range.
+    line_range = _line_range(line)
+    if need.range is not None and need.range.unit is not None:
+        try:
+            covered = line_range is not None and line_range.covers(_stated(need.range))
+        except DomainError:
+            covered = False
+        if not covered:
+            return None
+        facets.append(1.0)
+        reasons.append(
+            _("量程覆盖 %(need)s（%(line)s）") % {"need": need.range, "line": line.range_text}
+        )
+
+    # Accuracy.
+    confirmed = True
+    if need.accuracy is not None:
+        offered = None
+        if line.accuracy:
+            try:
+                offered = Accuracy.from_dict(line.accuracy)
+            except DomainError:
+                offered = None
+        verdict = None
+        if offered is not None:
+            verdict = at_least_as_good(
+                offered,
+                need.accuracy,
+                over=need.range if need.range is not None else line_range,
+                offered_full_scale=full_scale_magnitude(line_range) if line_range else None,
+            )
+        if verdict is False:
+            return None
+        if verdict is None:
+            confirmed = False
+            flags.append(_("精度需人工确认"))
+        else:
+            facets.append(1.0)
+            reasons.append(
+                _("精度满足 %(need)s（%(line)s）")
+                % {"need": need.accuracy, "line": line.uncertainty_text}
+            )
+
+    # Restriction.
+    why = restriction_excludes(line.restriction, (t.words for t in ctx.terms))
+    if why is not None:
+        return None
+    if line.restriction:
+        flags.append(_("限制范围：%(text)s") % {"text": line.restriction})
+
+    coverage = sum(facets) / len(facets) if facets else 1.0
+    return _Verdict(line, coverage, exact, reasons, flags, confirmed, out_of_force)
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def credit_bonus(organisation: Organisation) -> float:
+    """The credit grade's share of the score; 0 until the credit app exists."""
+    return 0.0
+
+
+def _distance(need: Need, city_code: str | None) -> str:
+    if city_code is None or not city_code.startswith(LIAONING_PREFIX):
+        return OUTSIDE
+    if need.place is None:
+        return PROVINCE
+    if city_code == need.place.city_code:
+        return SAME_CITY
+    if city_code in neighbours().get(need.place.city_code, frozenset()):
+        return NEIGHBOUR
+    return PROVINCE
+
+
+def _speed_and_price(verdict: _Verdict) -> float:
+    """Less than 0.1: faster and cheaper lines only break ties."""
+    days = verdict.line.turnaround_days
+    price = verdict.line.price_cny
+    speed = 0.05 / (1.0 + days / 10.0) if days is not None else 0.0
+    cheap = 0.04 / (1.0 + float(price) / 1000.0) if price is not None else 0.0
+    return speed + cheap
+
+
+def _line_order(verdict: _Verdict) -> tuple[float, bool, bool, int, Decimal, int]:
+    line = verdict.line
+    return (
+        -verdict.coverage,
+        not verdict.exact,
+        verdict.out_of_force,
+        line.turnaround_days if line.turnaround_days is not None else 10**6,
+        line.price_cny if line.price_cny is not None else Decimal(10**12),
+        line.pk,
+    )
+
+
+def _institution(need: Need, verdicts: list[_Verdict]) -> InstitutionMatch:
+    verdicts.sort(key=_line_order)
+    best = verdicts[0]
+    organisation = best.line.organisation
+    city = organisation.city
+    distance = _distance(need, city.code if city is not None else None)
+    score = (
+        round(best.coverage * 100)
+        + 0.1 * _PLACE_POINTS[distance]
+        + _speed_and_price(best)
+        - (_OUT_OF_FORCE_PENALTY if best.out_of_force else 0.0)
+        + credit_bonus(organisation)
+    )
+    reasons = list(dict.fromkeys(best.reasons))
+    qualification = best.line.qualification
+    if qualification is not None:
+        reasons.append(
+            _("%(type)s %(number)s 有效至 %(to)s")
+            % {
+                "type": qualification.type,
+                "number": qualification.number,
+                "to": qualification.valid_to,
+            }
+        )
+    if city is not None:
+        place = city.name
+        if distance == NEIGHBOUR and need.place is not None:
+            place = _("%(city)s（邻近%(place)s）") % {"city": city.name, "place": need.place.name}
+        reasons.append(place)
+    if len(verdicts) > 1:
+        reasons.append(_("共 %(n)d 项能力符合") % {"n": len(verdicts)})
+    lines = tuple(
+        MatchedLine(v.line, tuple(dict.fromkeys(v.reasons)), v.exact, tuple(dict.fromkeys(v.flags)))
+        for v in verdicts[:MAX_LINES_SHOWN]
+    )
+    return InstitutionMatch(
+        organisation=organisation,
+        score=score,
+        reasons=tuple(reasons),
+        lines=lines,
+        qualification=qualification,
+        distance=distance,
+    )
+
+
+def _ranked(need: Need, verdicts: Iterable[_Verdict], limit: int) -> tuple[InstitutionMatch, ...]:
+    by_organisation: dict[int, list[_Verdict]] = defaultdict(list)
+    for verdict in verdicts:
+        by_organisation[verdict.line.organisation_id].append(verdict)
+    matches = [_institution(need, group) for group in by_organisation.values()]
+    matches.sort(key=lambda m: (-m.score, m.organisation.uscc))
+    return tuple(matches[:limit])
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def _catalogue(lines: list[CapabilityLine]) -> dict[str, list[tuple[str, int | None, str, str]]]:
+    bases = {c.base_code for line in lines for c in line.standards.all()}
+    out: dict[str, list[tuple[str, int | None, str, str]]] = defaultdict(list)
+    if not bases:
+        return out
+    rows = Standard.objects.filter(base_code__in=bases).values_list(
+        "base_code", "code", "year", "status", "title_zh"
+    )
+    for base, code, year, status, title in rows.order_by("base_code", "-year"):
+        out[base].append((code, year, status, title))
+    return out
+
+
+def match(
+    need: Need,
+    *,
+    limit: int = 20,
+    today: date | None = None,
+    exclude: Collection[int] = (),
+) -> MatchResult:
+    """The institutions that can meet ``need``, best first (see the module docstring).
+
+    ``exclude``: organisation ids to leave out (those already invited, for instance).
+    """
+    day = today or timezone.localdate()
+    vocab = vocabulary()
+    lines_qs = candidate_lines(need, today=day, exclude=exclude)
+    if lines_qs is None:
+        if not need.is_empty:
+            message = _(
+                "没有可用于匹配的检测对象、项目、标准或认证项目，请补充，例如“钢筋拉伸试验”"
+            )
+            need = replace(need, problems=(*need.problems, message))
+        return MatchResult(need=need, results=())
+    if need.place is not None:
+        # Past MAX_CANDIDATES lines, the nearest institutions are the ones judged.
+        city = need.place.city_code
+        near = Case(
+            When(organisation__city__code=city, then=Value(0)),
+            When(organisation__city__code__in=sorted(neighbours().get(city, ())), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        lines_qs = lines_qs.annotate(nearness=near).order_by("nearness", "id")
+    else:
+        lines_qs = lines_qs.order_by("id")
+    lines = list(
+        lines_qs.select_related("organisation__city", "qualification").prefetch_related(
+            "standards__standard"
+        )[:MAX_CANDIDATES]
+    )
+    scheme_bases, scheme_words = _scheme_words(need, vocab)
+    ctx = _Context(
+        need=need,
+        terms=_terms(need, vocab),
+        need_bases=frozenset(s.base for s in need.standards),
+        scheme_bases=frozenset(scheme_bases),
+        scheme_words=tuple(scheme_words),
+        catalogue=_catalogue(lines),
+    )
+    confirmed: list[_Verdict] = []
+    unconfirmed: list[_Verdict] = []
+    for line in lines:
+        verdict = _judge(line, ctx)
+        if verdict is None:
+            continue
+        (confirmed if verdict.confirmed else unconfirmed).append(verdict)
+    results = _ranked(need, confirmed, limit)
+    matched = {m.organisation.pk for m in results} | {v.line.organisation_id for v in confirmed}
+    doubtful = _ranked(
+        need, (v for v in unconfirmed if v.line.organisation_id not in matched), limit
+    )
+    return MatchResult(need=need, results=results, unconfirmed=doubtful)
+
+
+def match_text(
+    text: str,
+    *,
+    limit: int = 20,
+    today: date | None = None,
+    exclude: Collection[int] = (),
+    **structured: Any,
+) -> MatchResult:
+    """``understand(text, **structured)`` then :func:`match`."""
+    return match(understand(text, **structured), limit=limit, today=today, exclude=exclude)
