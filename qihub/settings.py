@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "qihub.accounts",
     "qihub.standards",
     "qihub.institutions",
+    "qihub.certification",
+    "qihub.proficiency",
     "qihub.matching",
     "qihub.api",
     "qihub.web",
@@ -249,6 +251,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("QIHUB_LOG_LEVEL", default="INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# Ed25519 private key (PEM) that signs certificate verification answers and QR codes; make one
+# with `qihub certification keygen PATH`. Empty: in development and tests a key derived from
+# SECRET_KEY is used, with a warning; production must set it.
+QIHUB_SIGNING_KEY_FILE = env.str("QIHUB_SIGNING_KEY_FILE", default="")
 
 # Platform identity shown in pages and the API.
 QIHUB_SITE_NAME = _("辽宁省质量基础设施一站式公共服务平台")

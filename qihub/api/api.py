@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from qihub.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers
 from qihub.api.routers.accounts import router as accounts_router
+from qihub.api.routers.certificates import router as certificates_router
 from qihub.api.routers.declarations import router as declarations_router
 from qihub.api.routers.institutions import router as institutions_router
 from qihub.api.routers.local_standards import router as local_standards_router
@@ -65,6 +66,7 @@ api.add_router("/standards", standards_router)
 api.add_router("/local-standards", local_standards_router)
 api.add_router("/", standards_registries_router)
 api.add_router("/", institutions_router)
+api.add_router("/", certificates_router)
 api.add_router("/", matching_router)
 api.add_router("/", accounts_router)
 api.add_router("/", declarations_router)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from qihub.web.views import (
     account,
+    certificates,
     declarations,
     home,
     institutions,
@@ -58,6 +59,24 @@ urlpatterns = [
         "qualifications/verify/",
         institutions.qualification_verify,
         name="qualification-verify",
+    ),
+    path("certificates/", certificates.certificate_search, name="certificate-search"),
+    path("certificates/verify/", certificates.certificate_verify, name="certificate-verify"),
+    path("certificates/key/", certificates.signing_key_page, name="certificate-signing-key"),
+    path(
+        "certificates/v/<path:number>",
+        certificates.certificate_qr_landing,
+        name="certificate-qr-landing",
+    ),
+    path(
+        "certificates/<uuid:public_id>/",
+        certificates.certificate_detail,
+        name="certificate-detail",
+    ),
+    path(
+        "certificates/<uuid:public_id>/qr.svg",
+        certificates.certificate_qr,
+        name="certificate-qr",
     ),
     path("standardisation/", standardisation.overview, name="standardisation"),
     path(

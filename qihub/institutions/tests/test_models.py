@@ -72,12 +72,3 @@ def test_dates_must_be_in_order(reference):
 def test_a_test_line_needs_a_qualification(reference):
     with pytest.raises(IntegrityError):
         CapabilityLineFactory(qualification=None, organisation=QualificationFactory().organisation)
-
-
-def test_api_capability_kinds_are_the_models_kinds():
-    from typing import get_args
-
-    from qihub.api.routers.institutions import CapabilityKind
-    from qihub.institutions.models import CapabilityLine
-
-    assert set(get_args(CapabilityKind)) == set(CapabilityLine.Kind.values)

@@ -1,0 +1,143 @@
+"""HTTP contract of /api/v1/certificates: batch push, signed verification, key, search."""
+
+import json
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.core.cache import cache
+from django.test import Client
+
+from qihub.accounts.models import Organisation
+from qihub.accounts.services import issue_api_token
+from qihub.accounts.tests.factories import OrganisationFactory, uscc_for
+from qihub.certification.models import Certificate, CertificateStatusChange
+from qihub.certification.tests.conftest import item
+from qihub.certification.tests.factories import approve_body
+from qihub.certification.verification import verify_answer
+
+BATCH = "/api/v1/certificates/batch"
+NUMBER = "00124Q31001R0M"
+
+
+@pytest.fixture
+def approved_cb(certification_body):
+    approve_body(certification_body, 1)
+    return certification_body
+
+
+@pytest.fixture
+def other_cb(reference):
+    body = OrganisationFactory(
+        uscc=uscc_for(9303), name="沈阳质信认证中心", kind=Organisation.Kind.CERTIFICATION_BODY
+    )
+    approve_body(body, 2)
+    return body
+
+
+def bearer(user) -> Client:
+    _token, secret = issue_api_token(user=user, name="feed", by=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def post(client: Client, items) -> object:
+    return client.post(BATCH, data=json.dumps({"items": items}), content_type="application/json")
+
+
+def test_member_pushes_a_batch_with_a_bearer_token(approved_cb, cb_reviewer):
+    client = bearer(cb_reviewer)
+    response = post(client, [item(approved_cb), item(approved_cb, "00124Q31002R0M")])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["created"] == 2 and body["received"] == 2 and body["data_as_of"]
+    # idempotent
+    assert post(client, [item(approved_cb)]).json()["unchanged"] == 1
+    # a status change through the batch is history with source "api"
+    post(client, [item(approved_cb, status="suspended", status_reason="监督审核不通过")])
+    change = CertificateStatusChange.objects.filter(to_status="suspended").get()
+    assert change.source == "api" and change.reason == "监督审核不通过"
+
+
+def test_batch_item_errors_are_problem_json_and_nothing_is_written(approved_cb, cb_reviewer):
+    response = post(
+        bearer(cb_reviewer),
+        [item(approved_cb), item(approved_cb, "X2", issued_on="2030-01-01")],
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "certificate_batch_invalid"
+    assert problem["errors"] == [
+        {"index": 1, "field": "expires_on", "message": "有效期至必须晚于颁证日期"}
+    ]
+    assert not Certificate.objects.exists()
+
+
+def test_batch_refuses_another_bodys_certificate(approved_cb, other_cb, cb_reviewer):
+    response = post(bearer(cb_reviewer), [item(other_cb)])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "cb_uscc"
+    assert not Certificate.objects.exists()
+
+
+def test_batch_needs_a_body_member(approved_cb, enterprise_user):
+    assert post(Client(), [item(approved_cb)]).status_code in (401, 403)
+    response = post(bearer(enterprise_user), [item(approved_cb)])
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_a_certification_body"
+
+
+def test_batch_limit_is_1000(approved_cb, cb_reviewer):
+    response = post(bearer(cb_reviewer), [item(approved_cb, f"N{i}") for i in range(1001)])
+    assert response.status_code == 422
+    assert not Certificate.objects.exists()
+
+
+def test_verify_answer_checks_with_the_published_key_only(approved_cb, cb_reviewer):
+    post(bearer(cb_reviewer), [item(approved_cb)])
+    client = Client()
+    key = client.get("/api/v1/certificates/key").json()
+    assert key["algorithm"] == "Ed25519"
+    public_key = serialization.load_pem_public_key(key["public_key_pem"].encode())
+    # messy input
+    response = client.get("/api/v1/certificates/verify", {"number": " Ｎｏ．00124q31001r0m"})
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["found"] and answer["number"] == NUMBER
+    assert answer["holder"]["uscc"] and answer["cb"]["uscc"] == approved_cb.uscc
+    assert answer["key_id"] == key["key_id"]
+    assert verify_answer(answer, public_key)  # type: ignore[arg-type]
+    answer["effective_status"] = "withdrawn"
+    assert not verify_answer(answer, public_key)  # type: ignore[arg-type]
+
+
+def test_verify_not_found_is_signed_and_explained(approved_cb):
+    response = Client().get("/api/v1/certificates/verify", {"number": "NONE-1"})
+    answer = response.json()
+    assert response.status_code == 200 and answer["found"] is False
+    assert "不等于证书无效" in answer["explanation"] and answer["signature"]
+
+
+@pytest.mark.parametrize("number", ["", "a" * 101, "x\x00y"])
+def test_verify_refuses_bad_parameters(number):
+    assert Client().get("/api/v1/certificates/verify", {"number": number}).status_code == 422
+
+
+def test_verify_is_throttled(settings, approved_cb):
+    settings.QIHUB_THROTTLE_ANON = "2/m"
+    cache.clear()
+    client = Client()
+    codes = [
+        client.get("/api/v1/certificates/verify", {"number": "A1"}).status_code for _ in range(3)
+    ]
+    cache.clear()
+    assert codes == [200, 200, 429]
+
+
+def test_search_by_holder_name_and_uscc(approved_cb, cb_reviewer):
+    post(bearer(cb_reviewer), [item(approved_cb)])
+    holder = Certificate.objects.get().holder
+    for query in ("海通阀门", holder.uscc.lower(), holder.uscc[:10]):
+        page = Client().get("/api/v1/certificates", {"holder": query}).json()
+        assert page["count"] == 1, query
+        assert page["items"][0]["number"] == NUMBER
+    assert Client().get("/api/v1/certificates", {"holder": "无此公司"}).json()["count"] == 0

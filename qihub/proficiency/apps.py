@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProficiencyConfig(AppConfig):
+    name = "qihub.proficiency"
+    label = "proficiency"
+    verbose_name = "Proficiency testing"
