@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qihub.institutions.numbers import QualificationType
 from qihub.institutions.querysets import (
@@ -47,13 +48,13 @@ class Qualification(models.Model):
     class Status(models.TextChoices):
         VALID = VALID, _("有效")
         SUSPENDED = SUSPENDED, _("暂停")
-        REVOKED = REVOKED, _("撤销")
+        REVOKED = REVOKED, pgettext_lazy("qualification status", "撤销")
         EXPIRED = EXPIRED, _("过期")
 
     class EffectiveStatus(models.TextChoices):
         VALID = VALID, _("有效")
         SUSPENDED = SUSPENDED, _("暂停")
-        REVOKED = REVOKED, _("撤销")
+        REVOKED = REVOKED, pgettext_lazy("qualification status", "撤销")
         EXPIRED = EXPIRED, _("过期")
         NOT_YET_VALID = NOT_YET_VALID, _("尚未生效")
 
