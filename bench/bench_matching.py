@@ -94,7 +94,9 @@ class Score:
 
 
 def evaluate(rank: Callable[[str], list[str]], needs: Sequence[Judged]) -> Score:
-    values, violations, per_need = [], [], []
+    values: list[float] = []
+    violations: list[tuple[str, str]] = []
+    per_need: list[tuple[str, float, list[str]]] = []
     for need in needs:
         ranked = rank(need.query)[:K]
         values.append(ndcg(ranked, need.judgments))

@@ -10,12 +10,14 @@ from ninja.renderers import JSONRenderer
 
 from qihub.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers
 from qihub.api.routers.accounts import router as accounts_router
+from qihub.api.routers.certificate_tools import router as certificate_tools_router
 from qihub.api.routers.certificates import router as certificates_router
 from qihub.api.routers.declarations import router as declarations_router
 from qihub.api.routers.institutions import router as institutions_router
 from qihub.api.routers.local_standards import router as local_standards_router
 from qihub.api.routers.matching import router as matching_router
 from qihub.api.routers.organisations import router as organisations_router
+from qihub.api.routers.proficiency import router as proficiency_router
 from qihub.api.routers.reference import router as reference_router
 from qihub.api.routers.requests import router as requests_router
 from qihub.api.routers.standards import router as standards_router
@@ -66,9 +68,11 @@ api.add_router("/standards", standards_router)
 api.add_router("/local-standards", local_standards_router)
 api.add_router("/", standards_registries_router)
 api.add_router("/", institutions_router)
+api.add_router("/", certificate_tools_router)
 api.add_router("/", certificates_router)
 api.add_router("/", matching_router)
 api.add_router("/", accounts_router)
 api.add_router("/", declarations_router)
 api.add_router("/", requests_router)
+api.add_router("/", proficiency_router)
 api.add_router("/", system_router)

@@ -213,3 +213,221 @@ class CertificationBodyFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.last_upload_at}"
+
+
+# --- buyers' tools, risk monitoring (issue 6, items 4 and 5) -------------------------------------
+
+
+class WatchlistEntry(models.Model):
+    """One thing a user watches: a certificate number (canonical) or a supplier's USCC."""
+
+    class Kind(models.TextChoices):
+        NUMBER = "number", _("证书编号")
+        SUPPLIER = "supplier", _("供应商（统一社会信用代码）")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate_watches"
+    )
+    kind = models.CharField(_("关注类型"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("证书编号或统一社会信用代码"), max_length=60)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user_id", "-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "value"], name="watch_kind_value")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "value"], name="watch_unique_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.value}"
+
+
+class WatchNotice(models.Model):
+    """A notice already sent to a user about a certificate (``event``: ``status:<change id>`` or
+    ``expiry:<expires_on>``): what makes ``watch-notify`` idempotent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "certificate", "event"], name="watch_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.certificate_id} {self.event}"
+
+
+class WatchScan(models.Model):
+    """Where ``watch-notify`` got to in the status history (one row, ``name="status"``)."""
+
+    name = models.CharField(max_length=20, unique=True)
+    last_change_id = models.BigIntegerField(default=0)
+    ran_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_change_id}"
+
+
+class ApprovedScope(models.Model):
+    """A certification type a body is approved to certify (its CNCA-CB approval's scope)."""
+
+    cb = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="approved_cert_types"
+    )
+    cert_type = models.CharField(_("认证类型"), max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cb_id", "cert_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["cb", "cert_type"], name="approved_scope_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cb_id}: {self.cert_type}"
+
+
+class HolderDeregistration(models.Model):
+    """An organisation's business registration was cancelled (注销) or revoked (吊销) on ``on``,
+    as the market-entity register reports it."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="deregistration"
+    )
+    on = models.DateField(_("注销/吊销日期"))
+    source = models.CharField(_("来源"), max_length=100)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "organisation_id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.on}"
+
+
+class RiskWarning(models.Model):
+    """One early warning raised by a rule (``risk.py``) about a certificate, a body or a number.
+
+    ``subject_key`` names what it is about (``certificate:<id>``, ``number:<number>``,
+    ``body-month:<cb id>:<YYYY-MM>``); at most one live (open or acknowledged) warning exists
+    per (rule, subject)."""
+
+    class Rule(models.TextChoices):
+        OUT_OF_SCOPE = "out_of_scope", _("超出机构批准范围")
+        UNQUALIFIED_ISSUE = "unqualified_issue", _("机构资质无效期间发证")
+        ACTIVE_PAST_EXPIRY = "active_past_expiry", _("过期仍登记为有效")
+        HOLDER_DEREGISTERED = "holder_deregistered", _("获证组织已注销")
+        DUPLICATE_NUMBER = "duplicate_number", _("证书编号被多家机构使用")
+        ISSUANCE_SPIKE = "issuance_spike", _("月发证量异常偏高")
+
+    class Severity(models.TextChoices):
+        HIGH = "high", _("高")
+        MEDIUM = "medium", _("中")
+        LOW = "low", _("低")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        ACKNOWLEDGED = "acknowledged", _("已确认")
+        RESOLVED = "resolved", _("已解决")
+        DISMISSED = "dismissed", _("已排除")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    rule = models.CharField(_("规则"), max_length=30, choices=Rule.choices)
+    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices)
+    subject_key = models.CharField(max_length=120)
+    certificate = models.ForeignKey(
+        Certificate, null=True, blank=True, on_delete=models.CASCADE, related_name="risk_warnings"
+    )
+    cb = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="risk_warnings",
+        verbose_name=_("认证机构"),
+    )
+    city = models.ForeignKey(
+        "reference.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在市"),
+    )
+    details = models.JSONField(default=dict, blank=True)
+    reasoning = models.TextField(_("判断依据"))
+    status = models.CharField(
+        _("处理状态"), max_length=14, choices=Status.choices, default=Status.OPEN
+    )
+    status_reason = models.TextField(_("处理说明"), blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_risk_warnings",
+        verbose_name=_("承办人"),
+    )
+    first_seen = models.DateTimeField(_("首次发现"))
+    last_seen = models.DateTimeField(_("最近发现"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        indexes = [
+            models.Index(fields=["status", "rule"], name="risk_status_rule"),
+            models.Index(fields=["city", "status"], name="risk_city_status"),
+            models.Index(fields=["rule", "subject_key"], name="risk_rule_subject"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject_key"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="risk_one_live_warning_per_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.subject_key}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.ACKNOWLEDGED)
+
+
+class RiskWarningChange(models.Model):
+    """Append-only history of a warning: status changes and assignments, who and why."""
+
+    warning = models.ForeignKey(RiskWarning, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=14, blank=True)
+    to_status = models.CharField(max_length=14, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["warning_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id}: {self.action} {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("risk warning history is append-only")
+        super().save(*args, **kwargs)

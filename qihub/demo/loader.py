@@ -27,12 +27,14 @@ from qihub.accounts.services import (
 )
 from qihub.core.imports import ImportCounts, importer_for, run_import
 from qihub.demo.catalogue import fill_catalogue
+from qihub.demo.certificates import DemoCertificates, load_certificate_demo
 from qihub.demo.declarations import load_declaration_demo
 from qihub.demo.institutions import InstitutionDemoReport, load_institution_demo
 from qihub.demo.local_standards import load_local_standard_demo
 from qihub.demo.organisations import DemoGenerator, DemoOrganisation
 from qihub.demo.people import DEMO_PASSWORD, Login, ensure_personas
 from qihub.demo.places import load_geography
+from qihub.demo.proficiency import load_proficiency_demo
 from qihub.demo.requests import load_request_demo
 from qihub.demo.scales import Scale
 from qihub.demo.standardisation import StandardisationCounts, load_standardisation_demo
@@ -64,6 +66,7 @@ class DemoReport:
     declarations: int = 0
     standardisation: StandardisationCounts = field(default_factory=StandardisationCounts)
     institutions: InstitutionDemoReport = field(default_factory=InstitutionDemoReport)
+    certificates: DemoCertificates = field(default_factory=DemoCertificates)
     seconds: float = 0.0
 
     @property
@@ -82,6 +85,7 @@ class DemoReport:
             or self.declarations
             or self.standardisation.changed
             or self.institutions.changed
+            or self.certificates.changed
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -111,6 +115,7 @@ class DemoReport:
             "declarations_published": self.declarations,
             "standardisation": self.standardisation.as_dict(),
             "institutions": self.institutions.as_dict(),
+            "certificates": self.certificates.as_dict(),
             "changed": self.changed,
             "password": DEMO_PASSWORD,
             "logins": [login.as_dict() for login in self.logins],
@@ -157,6 +162,10 @@ def load_demo(
     load_standards_work(scale=scale, seed=seed, report=report)
     # After the catalogue: capability lines link the standards they cite.
     report.institutions = load_institution_demo(scale=scale, seed=seed, generator=generator)
+    # PT rounds: the labs enrolled are the institutions above; follow-ups need the personas.
+    load_proficiency_demo(scale=scale, seed=seed)
+    # After the institutions: certification bodies issue under their CNCA-CB approvals.
+    report.certificates = load_certificate_demo(scale=scale, seed=seed)
     # Last: service requests between the demo personas need their lab's capability lines.
     load_request_demo()
     report.seconds = perf_counter() - started

@@ -89,6 +89,16 @@ _CAPABILITY_LINE_CAP: dict[str, int | None] = {
 }
 
 
+# Certificates per scale (issue 6): Liaoning's plan counts > 75,000 valid certificates; about a
+# fifth of those generated have ended (expired over four years of history, withdrawn, cancelled).
+_CERTIFICATES: dict[str, int] = {
+    "tiny": 60,
+    "small": 1_500,
+    "liaoning": 95_000,
+    "national": 4_000_000,
+}
+
+
 @dataclass(frozen=True)
 class Scale:
     name: str
@@ -125,6 +135,10 @@ class Scale:
     @property
     def capability_line_cap(self) -> int | None:
         return _CAPABILITY_LINE_CAP[self.name]
+
+    @property
+    def certificates(self) -> int:
+        return _CERTIFICATES[self.name]
 
     @property
     def institutions(self) -> int:

@@ -16,10 +16,17 @@ genuinely meet it, ranked, each with its reasons and matching capability lines.
    - for a certification scheme: the line cites one of the scheme's standards, or its words
      name the scheme.
 
-   At most :data:`MAX_CANDIDATES` lines are read; the full-text and standard routes are
-   indexed (FTS5 / GIN, ``capabilitystandard(base_code, year)``, ``(dimension, range…)``).
+   Only the first :data:`MAX_CANDIDATES` lines by id are read (:func:`_fetch`), so the cost
+   does not grow with the catalogue: each full-text route is walked in id order in windows
+   (FTS5 stops at a window's end; ``_fts_window``) and filtered in SQL window by window; when
+   there are more lines and the need names a place, the first :data:`NEAR_CANDIDATES` lines of
+   that city's institutions and of its neighbours' are read as well, so the nearest are never
+   cut. Lines are read as light rows (:data:`_COLUMNS` and the cited standards, in one more
+   query); full model rows are loaded only for the lines shown (:func:`_shown_lines`). Past
+   the cap, institutions equal in coverage and place are ranked among those read, not all.
 
-2. **Rules, in Python** (:func:`_judge`), on those lines only:
+2. **Rules, in Python** (:func:`_judged`), on those lines only, once per distinct line (lines
+   alike in every column the rules read share one judgement, :func:`_judge`):
 
    - *object terms* (materials, products, instruments, special equipment, and any word the
      vocabulary does not know) must hit the line's object or parameter text — not only its
@@ -44,12 +51,13 @@ Institutions, not lines, are ranked. ``score = 100 × coverage + 0.1 × place + 
 coverage is the mean over the need's facets (terms, standards, scheme, range, accuracy) of the
 best line; place is 3 same city, 2 neighbouring city (``data/neighbours.csv``), 1 elsewhere in
 Liaoning, 0 outside; faster and cheaper lines add less than 0.1, so they only break ties.
-Credit grades will add to the same score through :func:`credit_bonus`.
+Credit grades will add to the same score through :func:`credit_bonuses`.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -58,11 +66,11 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,6 +91,7 @@ from qihub.matching.vocabulary import (
     Vocabulary,
     vocabulary,
 )
+from qihub.reference.models import Region
 from qihub.standards.models import Standard
 from qihub.standards.search import FTS_TABLE as STANDARDS_FTS_TABLE
 
@@ -93,13 +102,16 @@ __all__ = [
     "MatchedLine",
     "candidate_lines",
     "credit_bonus",
+    "credit_bonuses",
     "match",
     "match_text",
     "neighbours",
     "restriction_excludes",
 ]
 
-MAX_CANDIDATES = 5000  # lines judged in Python, at most
+MAX_CANDIDATES = 500  # lines judged, the first by id (see _fetch)
+NEAR_CANDIDATES = 100  # lines of the requested city's institutions (and the neighbours') added
+MAX_WINDOW = 16_384  # full-text ids read at once, at most
 MAX_TITLE_BASES = 400  # standards whose titles name a method term, at most
 MAX_LINES_SHOWN = 10  # matching lines listed per institution
 LIAONING_PREFIX = "21"
@@ -353,6 +365,11 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     return tuple(query_terms(word))
 
 
+@lru_cache(maxsize=4096)
+def _word_token_set(word: str) -> frozenset[str]:
+    return frozenset(_word_tokens(word))
+
+
 @lru_cache(maxsize=50_000)
 def _text_tokens(text: str) -> frozenset[str]:
     return frozenset(segment(text).split())
@@ -378,24 +395,64 @@ def _fts_expression(groups: list[list[tuple[str, ...]]]) -> str:
     return both.join(parts)
 
 
-def _fts_lines(groups: list[list[tuple[str, ...]]]) -> Q:
-    """Lines whose search text has every group (one of its words)."""
-    expression = _fts_expression(groups)
+def _fts_queryset(expression: str) -> QuerySet[CapabilityLine]:
+    """PostgreSQL: the lines whose search text matches ``expression`` (GIN-indexed)."""
+    query = SearchQuery(expression, config="simple", search_type="raw")
+    return CapabilityLine.objects.annotate(
+        search_vector=SearchVector("search_text", config="simple")
+    ).filter(search_vector=query)
+
+
+def _fts_lines(expression: str) -> Q:
+    """Lines whose search text matches ``expression`` (see :func:`_fts_expression`)."""
     if connection.vendor == "postgresql":
-        query = SearchQuery(expression, config="simple", search_type="raw")
-        ids = (
-            CapabilityLine.objects.annotate(
-                search_vector=SearchVector("search_text", config="simple")
-            )
-            .filter(search_vector=query)
-            .values("id")
-        )
-        return Q(id__in=ids)
+        return Q(id__in=_fts_queryset(expression).values("id"))
     rowids = RawSQL(  # noqa: S611 - fixed SQL; the only parameter is bound
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
         [expression],
     )
     return Q(id__in=rowids)
+
+
+def _fts_window(expression: str, *, after: int, limit: int) -> tuple[int, int]:
+    """How many of the next ``limit`` lines above id ``after`` match ``expression``, and the
+    last one's id (``after`` when none do).
+
+    FTS5 walks its doclists in rowid order and stops at the limit, so this costs what it
+    counts, not what the whole expression matches."""
+    if connection.vendor == "postgresql":
+        ids = _fts_queryset(expression).filter(id__gt=after).order_by("id")
+        window = list(ids.values_list("id", flat=True)[:limit])
+        return len(window), (window[-1] if window else after)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid > %s ORDER BY rowid LIMIT %s)",
+            [expression, after, limit],
+        )
+        count, last = cursor.fetchone()
+        return int(count), int(last) if last is not None else after
+
+
+def _fts_between(expression: str, after: int, last: int) -> Q:
+    """Lines matching ``expression`` with ``after`` < id ≤ ``last``."""
+    if connection.vendor == "postgresql":
+        ids = _fts_queryset(expression).filter(id__gt=after, id__lte=last).values("id")
+        return Q(id__in=ids)
+    rowids = RawSQL(  # noqa: S611 - fixed SQL; the parameters are bound
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+        "AND rowid > %s AND rowid <= %s",
+        [expression, after, last],
+    )
+    return Q(id__in=rowids)
+
+
+def _among(ids: Collection[int]) -> RawSQL:
+    """``ids`` as one bound parameter (a JSON array or an array), for ``field__in``: Django
+    would otherwise prepare a parameter per id, which costs more than the query."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(sorted(ids))])
 
 
 def _standards_titled(groups: list[list[tuple[str, ...]]]) -> list[str]:
@@ -417,7 +474,14 @@ def _standards_titled(groups: list[list[tuple[str, ...]]]) -> list[str]:
 
 
 def _citing(bases: Iterable[str]) -> Q:
+    """Lines citing one of ``bases`` (any edition), as a set: for lines not reached otherwise."""
     return Q(id__in=CapabilityStandard.objects.filter(base_code__in=list(bases)).values("line_id"))
+
+
+def _cites(bases: Iterable[str]) -> Q:
+    """Whether the line at hand cites one of ``bases``, line by line (index on line, code)."""
+    citations = CapabilityStandard.objects.filter(line_id=OuterRef("pk"), base_code__in=list(bases))
+    return Q(Exists(citations))
 
 
 # --- candidates -------------------------------------------------------------------------------
@@ -460,54 +524,259 @@ def _scheme_words(need: Need, vocab: Vocabulary) -> tuple[list[str], list[str]]:
     return list(scheme.standards), list(dict.fromkeys(w.lower() for w in words))
 
 
-def candidate_lines(
-    need: Need, *, today: date, exclude: Collection[int] = ()
-) -> QuerySet[CapabilityLine] | None:
-    """The lines worth judging, in SQL; None when the need names nothing to match on."""
-    vocab = vocabulary()
-    terms = _terms(need, vocab)
-    object_groups = [_any_of(t.words) for t in terms if not t.method and t.known]
-    method_groups = [_any_of(t.words) for t in terms if t.method or not t.known]
-    object_groups = [g for g in object_groups if g]
-    method_groups = [g for g in method_groups if g]
-    all_groups = object_groups + method_groups
+@dataclass(frozen=True)
+class _Source:
+    """One way lines reach the candidates.
 
-    routes: list[Q] = []
-    if all_groups:
-        routes.append(_fts_lines(all_groups))
-    objects = _fts_lines(object_groups) if object_groups else Q()
-    if need.standards:
-        routes.append(_citing(s.base for s in need.standards) & objects)
-    if method_groups:
-        bases = _standards_titled(method_groups)
-        if bases and object_groups:
-            routes.append(_citing(bases) & objects)
+    With ``drive`` (a full-text expression), the lines it matches, walked in id order, that
+    also match ``text`` or cite one of ``bases`` when either is given; without it, the lines
+    citing one of ``bases``.
+    """
+
+    drive: str | None
+    text: str | None = None
+    bases: tuple[str, ...] = ()
+
+    def condition(self) -> Q:
+        """The same set as one condition, for :func:`candidate_lines`."""
+        if self.drive is None:
+            return _citing(self.bases)
+        also = Q()
+        if self.text is not None:
+            also |= _fts_lines(self.text)
+        if self.bases:
+            also |= _citing(self.bases)
+        return _fts_lines(self.drive) & also if also else _fts_lines(self.drive)
+
+
+def _sources(need: Need, terms: list[_Term], vocab: Vocabulary) -> list[_Source]:
+    """The routes of the module docstring, each as a :class:`_Source` (none: nothing to match).
+
+    A line must have every term: its object terms in its own text, its method terms there too
+    or through a standard it cites (the requested one, or one whose title has them). So with
+    object terms, every route starts from the lines that have them.
+    """
+    object_groups = [g for g in (_any_of(t.words) for t in terms if not t.method and t.known) if g]
+    method_groups = [g for g in (_any_of(t.words) for t in terms if t.method or not t.known) if g]
+    need_bases = tuple(dict.fromkeys(s.base for s in need.standards))
+    sources: list[_Source] = []
+    if object_groups:
+        every = _fts_expression(object_groups + method_groups)
+        bases = need_bases
+        if method_groups:
+            bases += tuple(b for b in _standards_titled(method_groups) if b not in bases)
+        if method_groups and bases:
+            sources.append(_Source(_fts_expression(object_groups), text=every, bases=bases))
+        else:
+            sources.append(_Source(every))
+    elif method_groups:
+        sources.append(_Source(_fts_expression(method_groups)))
+        if need_bases:
+            sources.append(_Source(None, bases=need_bases))
+    elif need_bases:
+        sources.append(_Source(None, bases=need_bases))
     if need.cert_scheme:
-        bases, words = _scheme_words(need, vocab)
-        scheme = Q()
-        if bases:
-            scheme |= _citing(bases)
+        scheme_bases, words = _scheme_words(need, vocab)
+        if scheme_bases:
+            sources.append(_Source(None, bases=tuple(scheme_bases)))
         groups = _any_of(words)
         if groups:
-            scheme |= _fts_lines([groups])
-        if scheme:
-            routes.append(scheme)
-    if not routes:
-        return None
+            sources.append(_Source(_fts_expression([groups])))
+    cited = tuple(
+        dict.fromkeys(b for source in sources if source.drive is None for b in source.bases)
+    )
+    sources = [source for source in sources if source.drive is not None]
+    if cited:
+        sources.append(_Source(None, bases=cited))
+    return sources
 
-    condition = routes[0]
-    for route in routes[1:]:
-        condition |= route
+
+def _eligible(
+    need: Need,
+    *,
+    today: date,
+    exclude: Collection[int] = (),
+    only: Collection[int] | None = None,
+) -> QuerySet[CapabilityLine]:
+    """Lines of the need's kind(s), effectively valid today, of an active organisation, of the
+    requested dimension covering the stated range bounds, not excluded (and among ``only``)."""
     lines = (
         CapabilityLine.objects.with_valid_qualification(today)
         .filter(kind__in=_kinds(need), organisation__is_active=True)
-        .filter(condition)
+        .order_by()
     )
     if need.range is not None and need.range.unit is not None:
         lines = lines.filter(_range_condition(need.range))
     if exclude:
-        lines = lines.exclude(organisation_id__in=list(exclude))
+        lines = lines.exclude(organisation_id__in=sorted(exclude))
+    if only is not None:
+        lines = lines.filter(organisation_id__in=sorted(only))
     return lines
+
+
+def candidate_lines(
+    need: Need,
+    *,
+    today: date,
+    exclude: Collection[int] = (),
+    only: Collection[int] | None = None,
+) -> QuerySet[CapabilityLine] | None:
+    """Every line worth judging, in SQL; None when the need names nothing to match on.
+
+    :func:`match` reads the same lines, but only the first of them (see :func:`_fetch`)."""
+    vocab = vocabulary()
+    sources = _sources(need, _terms(need, vocab), vocab)
+    if not sources:
+        return None
+    condition = sources[0].condition()
+    for source in sources[1:]:
+        condition |= source.condition()
+    return _eligible(need, today=today, exclude=exclude, only=only).filter(condition)
+
+
+# What the engine reads of a candidate line to judge and rank it (the rest is loaded only for
+# the lines shown).
+_COLUMNS = (
+    "id",
+    "organisation_id",
+    "organisation__uscc",
+    "organisation__city_id",
+    "kind",
+    "object",
+    "parameter",
+    "unit",
+    "range_min",
+    "range_max",
+    "range_text",
+    "accuracy",
+    "uncertainty_text",
+    "restriction",
+    "price_cny",
+    "turnaround_days",
+)
+_FIRST_WINDOW = 256  # full-text ids read at first, then four times more each time
+
+
+def _read_source(
+    source: _Source, eligible: QuerySet[CapabilityLine], want: int, *, by_line: bool
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """The first ``want`` eligible lines of ``source`` by id, and whether there are more."""
+    if source.drive is None:
+        # Citing lines without a full-text route: line by line when only certification lines
+        # qualify (few), from the citations otherwise.
+        if by_line:
+            # In the order of the (kind, field) index, which SQLite then walks instead of
+            # scanning every line in id order.
+            lines = eligible.filter(_cites(source.bases)).order_by("kind", "field_id", "id")
+        else:
+            lines = eligible.filter(_citing(source.bases)).order_by("id")
+        some = list(lines.values_list(*_COLUMNS)[: want + 1])
+        return some[:want], len(some) > want
+    rows: list[tuple[Any, ...]] = []
+    after = 0
+    window = max(_FIRST_WINDOW, want)
+    while True:
+        count, last = _fts_window(source.drive, after=after, limit=window)
+        if not count:
+            return rows, False
+        condition = _fts_between(source.drive, after, last)
+        if source.text is not None or source.bases:
+            also = Q()
+            if source.text is not None:
+                also |= _fts_between(source.text, after, last)
+            if source.bases:
+                also |= _cites(source.bases)
+            condition &= also
+        found = eligible.filter(condition).order_by("id").values_list(*_COLUMNS)
+        rows.extend(found[: want + 1 - len(rows)])
+        if len(rows) > want:
+            return rows[:want], True
+        if count < window:
+            return rows, False
+        after = last
+        window = min(window * 4, MAX_WINDOW)
+
+
+class _Cited(NamedTuple):
+    """A standard a candidate line cites; ``status`` is its catalogue edition's, if known."""
+
+    code: str
+    base_code: str
+    year: int | None
+    status: str | None
+
+
+@dataclass(slots=True)
+class _Row:
+    """A candidate line as the rules read it (:data:`_COLUMNS`), with the standards it cites."""
+
+    id: int
+    organisation_id: int
+    uscc: str
+    city_id: int | None
+    kind: str
+    object: str
+    parameter: str
+    unit: str
+    range_min: float | None
+    range_max: float | None
+    range_text: str
+    accuracy: dict[str, Any] | None
+    uncertainty_text: str
+    restriction: str
+    price_cny: Decimal | None
+    turnaround_days: int | None
+    cited: tuple[_Cited, ...] = ()
+
+
+def _fetch(
+    need: Need,
+    sources: list[_Source],
+    *,
+    today: date,
+    exclude: Collection[int],
+    only: Collection[int] | None,
+) -> list[_Row]:
+    """The candidate lines judged: the first :data:`MAX_CANDIDATES` by id over every source;
+    when there are more and the need names a place, also the first :data:`NEAR_CANDIDATES` of
+    its city's institutions and of the neighbouring cities', so the nearest are never cut."""
+    eligible = _eligible(need, today=today, exclude=exclude, only=only)
+    by_line = _kinds(need) == (KIND_CERTIFICATION,)
+    found: dict[int, tuple[Any, ...]] = {}
+    more = False
+    for source in sources:
+        rows, truncated = _read_source(source, eligible, MAX_CANDIDATES, by_line=by_line)
+        more = more or truncated
+        found.update((row[0], row) for row in rows)
+    if len(found) > MAX_CANDIDATES:
+        more = True
+        found = {pk: found[pk] for pk in sorted(found)[:MAX_CANDIDATES]}
+    if more and need.place is not None:
+        city = need.place.city_code
+        for codes in ([city], sorted(neighbours().get(city, ()))):
+            if not codes:
+                continue
+            near = eligible.filter(
+                organisation__in=Organisation.objects.filter(city__code__in=codes).values("id")
+            )
+            for source in sources:
+                rows, _more = _read_source(source, near, NEAR_CANDIDATES, by_line=by_line)
+                found.update((row[0], row) for row in rows)
+    cited: dict[int, list[_Cited]] = defaultdict(list)
+    if found:
+        citations = (
+            CapabilityStandard.objects.filter(line_id__in=_among(found))
+            .order_by("line_id", "id")
+            .values_list("line_id", "code", "base_code", "year", "standard__status")
+        )
+        for line_id, code, base, year, status in citations:
+            cited[line_id].append(_Cited(code, base, year, status))
+    out = []
+    for pk, values in sorted(found.items()):
+        row = _Row(*values)
+        row.cited = tuple(cited.get(pk, ()))
+        out.append(row)
+    return out
 
 
 # --- judging one line ----------------------------------------------------------------------------
@@ -566,33 +835,63 @@ def restriction_excludes(restriction: str, terms: Iterable[Collection[str]]) -> 
     return None
 
 
-@dataclass
-class _Verdict:
-    line: CapabilityLine
+@dataclass(frozen=True, slots=True)
+class _Judgement:
+    """What the rules say of a line; lines alike in every column the rules read share one."""
+
     coverage: float
     exact: bool
-    reasons: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
+    reasons: tuple[str, ...]
+    flags: tuple[str, ...]
     confirmed: bool = True  # False: accuracy could not be compared
     out_of_force: bool = False  # cites an edition no longer in force (need without a standard)
 
 
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    row: _Row
+    judgement: _Judgement
+
+
+Editions = list[tuple[str, int | None, str, str]]  # (code, year, status, title), newest first
+
+
 @dataclass
 class _Context:
+    """What the rules need of one need, computed once for all its candidate lines."""
+
     need: Need
     terms: list[_Term]
+    term_tokens: list[tuple[tuple[str, frozenset[str]], ...]]  # per term: (word, its tokens)
     need_bases: frozenset[str]
     scheme_bases: frozenset[str]
-    scheme_words: tuple[str, ...]
-    catalogue: Mapping[str, list[tuple[str, int | None, str, str]]]  # base → editions
+    scheme_tokens: tuple[frozenset[str], ...]
+    catalogue: Mapping[str, Editions]  # base → editions
+    titles: Mapping[str, frozenset[str]]  # base → the words of its newest edition's title
+    judged: dict[tuple[Any, ...], _Judgement | None] = field(default_factory=dict)
 
 
-def _edition_in_force(
-    cited: CapabilityStandard, editions: list[tuple[str, int | None, str, str]]
-) -> bool | None:
+def _context(need: Need, terms: list[_Term], rows: list[_Row], vocab: Vocabulary) -> _Context:
+    scheme_bases, scheme_words = _scheme_words(need, vocab)
+    catalogue = _catalogue({c.base_code for row in rows for c in row.cited})
+    return _Context(
+        need=need,
+        terms=terms,
+        term_tokens=[tuple((w, _word_token_set(w)) for w in t.words) for t in terms],
+        need_bases=frozenset(s.base for s in need.standards),
+        scheme_bases=frozenset(scheme_bases),
+        scheme_tokens=tuple(_word_token_set(w) for w in scheme_words),
+        catalogue=catalogue,
+        titles={
+            base: _text_tokens(editions[0][3]) for base, editions in catalogue.items() if editions
+        },
+    )
+
+
+def _edition_in_force(cited: _Cited, editions: Editions) -> bool | None:
     """Whether the cited edition is in force: True, False, or None when unknown."""
-    if cited.standard is not None:
-        return bool(cited.standard.status == Standard.Status.CURRENT)
+    if cited.status is not None:
+        return bool(cited.status == Standard.Status.CURRENT)
     if not editions:
         return None
     if cited.year is None:
@@ -605,7 +904,7 @@ def _edition_in_force(
 
 
 def _judge_standard(
-    asked: StandardRef, cited: list[CapabilityStandard], ctx: _Context
+    asked: StandardRef, cited: tuple[_Cited, ...], ctx: _Context
 ) -> tuple[float, bool, str, str | None]:
     """(facet score, exact, reason, flag) of one requested standard against a line."""
     same = [c for c in cited if c.base_code == asked.base]
@@ -639,11 +938,11 @@ def _judge_standard(
     return best if best is not None else (0.0, False, asked.code, None)
 
 
-def _line_range(line: CapabilityLine) -> Range | None:
-    if not line.unit or (line.range_min is None and line.range_max is None):
+def _line_range(row: _Row) -> Range | None:
+    if not row.unit or (row.range_min is None and row.range_max is None):
         return None
     try:
-        return Range(line.range_min, line.range_max, parse_unit(line.unit), line.range_text)
+        return Range(row.range_min, row.range_max, parse_unit(row.unit), row.range_text)
     except DomainError:
         return None
 
@@ -654,28 +953,57 @@ def _stated(need_range: Range) -> Range:
     return Range(low, high, need_range.unit, need_range.text)
 
 
-def _judge(line: CapabilityLine, ctx: _Context) -> _Verdict | None:
-    """The line's verdict, or None when it does not meet the need."""
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _judge(row: _Row, ctx: _Context) -> _Judgement | None:
+    """The line's judgement, or None when it does not meet the need (see :func:`_judged`)."""
+    key = (
+        row.kind == KIND_CERTIFICATION,
+        row.object,
+        row.parameter,
+        row.unit,
+        row.range_min,
+        row.range_max,
+        row.range_text,
+        _hashable(row.accuracy),
+        row.uncertainty_text,
+        row.restriction,
+        row.cited,
+    )
+    try:
+        return ctx.judged[key]
+    except KeyError:
+        judgement = ctx.judged[key] = _judged(row, ctx)
+        return judgement
+
+
+def _judged(row: _Row, ctx: _Context) -> _Judgement | None:
+    """The rules of the module docstring, on one line."""
     need = ctx.need
-    cited = list(line.standards.all())
-    own = _text_tokens(f"{line.object} {line.parameter}")
+    cited = row.cited
+    own = _text_tokens(f"{row.object} {row.parameter}")
     facets: list[float] = []
     reasons: list[str] = []
     flags: list[str] = []
     exact = False
     out_of_force = False
-    certification = line.kind == KIND_CERTIFICATION
+    certification = row.kind == KIND_CERTIFICATION
 
     cites_asked = any(c.base_code in ctx.need_bases for c in cited)
     titles: frozenset[str] = frozenset()
     for c in cited:
-        for _code, _year, _status, title in ctx.catalogue.get(c.base_code, [])[:1]:
-            titles |= _text_tokens(title)
+        titles |= ctx.titles.get(c.base_code, frozenset())
 
     # Terms.
     hits = 0
-    for term in ctx.terms:
-        found = next((w for w in term.words if set(_word_tokens(w)) <= own), None)
+    for term, words in zip(ctx.terms, ctx.term_tokens, strict=True):
+        found = next((w for w, tokens in words if tokens <= own), None)
         if found is not None:
             hits += 1
             if found == term.term.lower():
@@ -689,7 +1017,7 @@ def _judge(line: CapabilityLine, ctx: _Context) -> _Verdict | None:
         if term.method and cites_asked:
             hits += 1
             continue
-        if may_use_titles and any(set(_word_tokens(w)) <= titles for w in term.words):
+        if may_use_titles and any(tokens <= titles for _w, tokens in words):
             hits += 1
             reasons.append(_("%(term)s（方法标准）") % {"term": term.term})
             continue
@@ -701,11 +1029,11 @@ def _judge(line: CapabilityLine, ctx: _Context) -> _Verdict | None:
     # Certification scheme.
     if need.cert_scheme:
         by_standard = any(c.base_code in ctx.scheme_bases for c in cited)
-        by_words = any(set(_word_tokens(w)) <= own for w in ctx.scheme_words)
+        by_words = any(tokens <= own for tokens in ctx.scheme_tokens)
         if not (by_standard or by_words):
             return None
         facets.append(1.0)
-        reasons.append(line.object)
+        reasons.append(row.object)
 
     # Standards.
     if need.standards:
@@ -725,7 +1053,7 @@ def _judge(line: CapabilityLine, ctx: _Context) -> _Verdict | None:
                 out_of_force = True
 
     # Range.
-    line_range = _line_range(line)
+    line_range = _line_range(row)
     if need.range is not None and need.range.unit is not None:
         try:
             covered = line_range is not None and line_range.covers(_stated(need.range))
@@ -735,16 +1063,16 @@ def _judge(line: CapabilityLine, ctx: _Context) -> _Verdict | None:
             return None
         facets.append(1.0)
         reasons.append(
-            _("量程覆盖 %(need)s（%(line)s）") % {"need": need.range, "line": line.range_text}
+            _("量程覆盖 %(need)s（%(line)s）") % {"need": need.range, "line": row.range_text}
         )
 
     # Accuracy.
     confirmed = True
     if need.accuracy is not None:
         offered = None
-        if line.accuracy:
+        if row.accuracy:
             try:
-                offered = Accuracy.from_dict(line.accuracy)
+                offered = Accuracy.from_dict(row.accuracy)
             except DomainError:
                 offered = None
         verdict = None
@@ -764,26 +1092,39 @@ def _judge(line: CapabilityLine, ctx: _Context) -> _Verdict | None:
             facets.append(1.0)
             reasons.append(
                 _("精度满足 %(need)s（%(line)s）")
-                % {"need": need.accuracy, "line": line.uncertainty_text}
+                % {"need": need.accuracy, "line": row.uncertainty_text}
             )
 
     # Restriction.
-    why = restriction_excludes(line.restriction, (t.words for t in ctx.terms))
+    why = restriction_excludes(row.restriction, (t.words for t in ctx.terms))
     if why is not None:
         return None
-    if line.restriction:
-        flags.append(_("限制范围：%(text)s") % {"text": line.restriction})
+    if row.restriction:
+        flags.append(_("限制范围：%(text)s") % {"text": row.restriction})
 
     coverage = sum(facets) / len(facets) if facets else 1.0
-    return _Verdict(line, coverage, exact, reasons, flags, confirmed, out_of_force)
+    return _Judgement(
+        coverage,
+        exact,
+        tuple(dict.fromkeys(reasons)),
+        tuple(dict.fromkeys(flags)),
+        confirmed,
+        out_of_force,
+    )
 
 
 # --- ranking ---------------------------------------------------------------------------------
 
 
+def credit_bonuses(organisation_ids: Collection[int]) -> Mapping[int, float]:
+    """Organisation id → the credit grade's share of the score; empty until the credit app
+    exists (one query for every ranked institution, not one each)."""
+    return {}
+
+
 def credit_bonus(organisation: Organisation) -> float:
-    """The credit grade's share of the score; 0 until the credit app exists."""
-    return 0.0
+    """The credit grade's share of one organisation's score (see :func:`credit_bonuses`)."""
+    return credit_bonuses([organisation.pk]).get(organisation.pk, 0.0)
 
 
 def _distance(need: Need, city_code: str | None) -> str:
@@ -798,42 +1139,75 @@ def _distance(need: Need, city_code: str | None) -> str:
     return PROVINCE
 
 
-def _speed_and_price(verdict: _Verdict) -> float:
+def _speed_and_price(row: _Row) -> float:
     """Less than 0.1: faster and cheaper lines only break ties."""
-    days = verdict.line.turnaround_days
-    price = verdict.line.price_cny
+    days = row.turnaround_days
+    price = row.price_cny
     speed = 0.05 / (1.0 + days / 10.0) if days is not None else 0.0
     cheap = 0.04 / (1.0 + float(price) / 1000.0) if price is not None else 0.0
     return speed + cheap
 
 
+_NO_DAYS = 10**6
+_NO_PRICE = Decimal(10**12)
+
+
 def _line_order(verdict: _Verdict) -> tuple[float, bool, bool, int, Decimal, int]:
-    line = verdict.line
+    row, judgement = verdict.row, verdict.judgement
     return (
-        -verdict.coverage,
-        not verdict.exact,
-        verdict.out_of_force,
-        line.turnaround_days if line.turnaround_days is not None else 10**6,
-        line.price_cny if line.price_cny is not None else Decimal(10**12),
-        line.pk,
+        -judgement.coverage,
+        not judgement.exact,
+        judgement.out_of_force,
+        row.turnaround_days if row.turnaround_days is not None else _NO_DAYS,
+        row.price_cny if row.price_cny is not None else _NO_PRICE,
+        row.id,
     )
 
 
-def _institution(need: Need, verdicts: list[_Verdict]) -> InstitutionMatch:
-    verdicts.sort(key=_line_order)
-    best = verdicts[0]
-    organisation = best.line.organisation
+@dataclass
+class _Ranked:
+    """An institution's place in the ranking, before its lines are loaded."""
+
+    score: float
+    uscc: str
+    distance: str
+    verdicts: list[_Verdict]  # best first
+
+
+def _ranked(
+    need: Need, verdicts: Iterable[_Verdict], limit: int, cities: Mapping[int, str]
+) -> list[_Ranked]:
+    by_organisation: dict[int, list[_Verdict]] = defaultdict(list)
+    for verdict in verdicts:
+        by_organisation[verdict.row.organisation_id].append(verdict)
+    bonuses = credit_bonuses(list(by_organisation)) if by_organisation else {}
+    ranked = []
+    for organisation_id, group in by_organisation.items():
+        group.sort(key=_line_order)
+        best = group[0]
+        city_id = best.row.city_id
+        distance = _distance(need, cities.get(city_id) if city_id is not None else None)
+        score = (
+            round(best.judgement.coverage * 100)
+            + 0.1 * _PLACE_POINTS[distance]
+            + _speed_and_price(best.row)
+            - (_OUT_OF_FORCE_PENALTY if best.judgement.out_of_force else 0.0)
+            + bonuses.get(organisation_id, 0.0)
+        )
+        ranked.append(_Ranked(score, best.row.uscc, distance, group))
+    ranked.sort(key=lambda r: (-r.score, r.uscc))
+    return ranked[:limit]
+
+
+def _institution(
+    need: Need, ranked: _Ranked, lines: Mapping[int, CapabilityLine]
+) -> InstitutionMatch:
+    verdicts = ranked.verdicts
+    best = lines[verdicts[0].row.id]
+    organisation = best.organisation
     city = organisation.city
-    distance = _distance(need, city.code if city is not None else None)
-    score = (
-        round(best.coverage * 100)
-        + 0.1 * _PLACE_POINTS[distance]
-        + _speed_and_price(best)
-        - (_OUT_OF_FORCE_PENALTY if best.out_of_force else 0.0)
-        + credit_bonus(organisation)
-    )
-    reasons = list(dict.fromkeys(best.reasons))
-    qualification = best.line.qualification
+    reasons = list(verdicts[0].judgement.reasons)
+    qualification = best.qualification
     if qualification is not None:
         reasons.append(
             _("%(type)s %(number)s 有效至 %(to)s")
@@ -845,48 +1219,59 @@ def _institution(need: Need, verdicts: list[_Verdict]) -> InstitutionMatch:
         )
     if city is not None:
         place = city.name
-        if distance == NEIGHBOUR and need.place is not None:
+        if ranked.distance == NEIGHBOUR and need.place is not None:
             place = _("%(city)s（邻近%(place)s）") % {"city": city.name, "place": need.place.name}
         reasons.append(place)
     if len(verdicts) > 1:
         reasons.append(_("共 %(n)d 项能力符合") % {"n": len(verdicts)})
-    lines = tuple(
-        MatchedLine(v.line, tuple(dict.fromkeys(v.reasons)), v.exact, tuple(dict.fromkeys(v.flags)))
+    shown = tuple(
+        MatchedLine(lines[v.row.id], v.judgement.reasons, v.judgement.exact, v.judgement.flags)
         for v in verdicts[:MAX_LINES_SHOWN]
     )
     return InstitutionMatch(
         organisation=organisation,
-        score=score,
+        score=ranked.score,
         reasons=tuple(reasons),
-        lines=lines,
+        lines=shown,
         qualification=qualification,
-        distance=distance,
+        distance=ranked.distance,
     )
-
-
-def _ranked(need: Need, verdicts: Iterable[_Verdict], limit: int) -> tuple[InstitutionMatch, ...]:
-    by_organisation: dict[int, list[_Verdict]] = defaultdict(list)
-    for verdict in verdicts:
-        by_organisation[verdict.line.organisation_id].append(verdict)
-    matches = [_institution(need, group) for group in by_organisation.values()]
-    matches.sort(key=lambda m: (-m.score, m.organisation.uscc))
-    return tuple(matches[:limit])
 
 
 # --- entry points ----------------------------------------------------------------------------
 
 
-def _catalogue(lines: list[CapabilityLine]) -> dict[str, list[tuple[str, int | None, str, str]]]:
-    bases = {c.base_code for line in lines for c in line.standards.all()}
-    out: dict[str, list[tuple[str, int | None, str, str]]] = defaultdict(list)
+def _catalogue(bases: Collection[str]) -> dict[str, Editions]:
+    out: dict[str, Editions] = defaultdict(list)
     if not bases:
         return out
-    rows = Standard.objects.filter(base_code__in=bases).values_list(
+    rows = Standard.objects.filter(base_code__in=sorted(bases)).values_list(
         "base_code", "code", "year", "status", "title_zh"
     )
     for base, code, year, status, title in rows.order_by("base_code", "-year"):
         out[base].append((code, year, status, title))
     return out
+
+
+def _shown_lines(ranked: Iterable[_Ranked]) -> dict[int, CapabilityLine]:
+    """The full lines shown for the ranked institutions, with what their dicts read: each
+    organisation (with its city) and qualification loaded once, not once per line."""
+    ids = {v.row.id for r in ranked for v in r.verdicts[:MAX_LINES_SHOWN]}
+    if not ids:
+        return {}
+    lines = list(CapabilityLine.objects.filter(id__in=_among(ids)))
+    organisations = Organisation.objects.select_related("city").in_bulk(
+        {line.organisation_id for line in lines}
+    )
+    qualifications = Qualification.objects.in_bulk(
+        {line.qualification_id for line in lines if line.qualification_id is not None}
+    )
+    for line in lines:
+        line.organisation = organisations[line.organisation_id]
+        if line.qualification_id is not None:
+            line.qualification = qualifications[line.qualification_id]
+    prefetch_related_objects(lines, "standards__standard")
+    return {line.pk: line for line in lines}
 
 
 def match(
@@ -895,60 +1280,47 @@ def match(
     limit: int = 20,
     today: date | None = None,
     exclude: Collection[int] = (),
+    only: Collection[int] | None = None,
 ) -> MatchResult:
     """The institutions that can meet ``need``, best first (see the module docstring).
 
-    ``exclude``: organisation ids to leave out (those already invited, for instance).
+    ``exclude``: organisation ids to leave out (those already invited, for instance);
+    ``only``: when given, the organisation ids to rank, and no others.
     """
     day = today or timezone.localdate()
     vocab = vocabulary()
-    lines_qs = candidate_lines(need, today=day, exclude=exclude)
-    if lines_qs is None:
+    terms = _terms(need, vocab)
+    sources = _sources(need, terms, vocab)
+    if not sources:
         if not need.is_empty:
             message = _(
                 "没有可用于匹配的检测对象、项目、标准或认证项目，请补充，例如“钢筋拉伸试验”"
             )
             need = replace(need, problems=(*need.problems, message))
         return MatchResult(need=need, results=())
-    if need.place is not None:
-        # Past MAX_CANDIDATES lines, the nearest institutions are the ones judged.
-        city = need.place.city_code
-        near = Case(
-            When(organisation__city__code=city, then=Value(0)),
-            When(organisation__city__code__in=sorted(neighbours().get(city, ())), then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-        lines_qs = lines_qs.annotate(nearness=near).order_by("nearness", "id")
-    else:
-        lines_qs = lines_qs.order_by("id")
-    lines = list(
-        lines_qs.select_related("organisation__city", "qualification").prefetch_related(
-            "standards__standard"
-        )[:MAX_CANDIDATES]
-    )
-    scheme_bases, scheme_words = _scheme_words(need, vocab)
-    ctx = _Context(
-        need=need,
-        terms=_terms(need, vocab),
-        need_bases=frozenset(s.base for s in need.standards),
-        scheme_bases=frozenset(scheme_bases),
-        scheme_words=tuple(scheme_words),
-        catalogue=_catalogue(lines),
-    )
+    if only is not None and not only:
+        return MatchResult(need=need, results=())
+    rows = _fetch(need, sources, today=day, exclude=exclude, only=only)
+    ctx = _context(need, terms, rows, vocab)
     confirmed: list[_Verdict] = []
     unconfirmed: list[_Verdict] = []
-    for line in lines:
-        verdict = _judge(line, ctx)
-        if verdict is None:
-            continue
-        (confirmed if verdict.confirmed else unconfirmed).append(verdict)
-    results = _ranked(need, confirmed, limit)
-    matched = {m.organisation.pk for m in results} | {v.line.organisation_id for v in confirmed}
+    for row in rows:
+        judgement = _judge(row, ctx)
+        if judgement is not None:
+            (confirmed if judgement.confirmed else unconfirmed).append(_Verdict(row, judgement))
+    city_ids = {v.row.city_id for v in (*confirmed, *unconfirmed) if v.row.city_id is not None}
+    cities = dict(Region.objects.filter(id__in=sorted(city_ids)).values_list("id", "code"))
+    results = _ranked(need, confirmed, limit, cities)
+    matched = {v.row.organisation_id for v in confirmed}
     doubtful = _ranked(
-        need, (v for v in unconfirmed if v.line.organisation_id not in matched), limit
+        need, (v for v in unconfirmed if v.row.organisation_id not in matched), limit, cities
     )
-    return MatchResult(need=need, results=results, unconfirmed=doubtful)
+    lines = _shown_lines([*results, *doubtful])
+    return MatchResult(
+        need=need,
+        results=tuple(_institution(need, r, lines) for r in results),
+        unconfirmed=tuple(_institution(need, r, lines) for r in doubtful),
+    )
 
 
 def match_text(
@@ -957,7 +1329,10 @@ def match_text(
     limit: int = 20,
     today: date | None = None,
     exclude: Collection[int] = (),
+    only: Collection[int] | None = None,
     **structured: Any,
 ) -> MatchResult:
     """``understand(text, **structured)`` then :func:`match`."""
-    return match(understand(text, **structured), limit=limit, today=today, exclude=exclude)
+    return match(
+        understand(text, **structured), limit=limit, today=today, exclude=exclude, only=only
+    )

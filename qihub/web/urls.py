@@ -4,6 +4,7 @@ from django.urls import path
 
 from qihub.web.views import (
     account,
+    certificate_tools,
     certificates,
     declarations,
     home,
@@ -11,6 +12,7 @@ from qihub.web.views import (
     local_standards,
     matching,
     organisations,
+    proficiency,
     requests,
     sessions,
     standardisation,
@@ -63,6 +65,20 @@ urlpatterns = [
     path("certificates/", certificates.certificate_search, name="certificate-search"),
     path("certificates/verify/", certificates.certificate_verify, name="certificate-verify"),
     path("certificates/key/", certificates.signing_key_page, name="certificate-signing-key"),
+    path("certificates/watchlist/", certificate_tools.watchlist, name="certificate-watchlist"),
+    path(
+        "certificates/watchlist/<uuid:public_id>/remove/",
+        certificate_tools.watchlist_remove,
+        name="certificate-watchlist-remove",
+    ),
+    path("certificates/bulk/", certificate_tools.bulk_verify, name="certificate-bulk"),
+    path("certificates/risk/", certificate_tools.risk_warnings, name="certificate-risk"),
+    path(
+        "certificates/risk/<uuid:public_id>/status/",
+        certificate_tools.risk_warning_status,
+        name="certificate-risk-status",
+    ),
+    path("certificates/figures/", certificate_tools.figures, name="certificate-figures"),
     path(
         "certificates/v/<path:number>",
         certificates.certificate_qr_landing,
@@ -147,6 +163,52 @@ urlpatterns = [
     path("orders/<uuid:public_id>/advance/", requests.order_advance, name="order-advance"),
     path("orders/<uuid:public_id>/cancel/", requests.order_cancel, name="order-cancel"),
     path("orders/<uuid:public_id>/rate/", requests.order_rate, name="order-rate"),
+    path("proficiency/", proficiency.programmes, name="pt-programmes"),
+    path("proficiency/rounds/<uuid:public_id>/", proficiency.round_detail, name="pt-round"),
+    path(
+        "proficiency/rounds/<uuid:public_id>/enrol/", proficiency.round_enrol, name="pt-round-enrol"
+    ),
+    path(
+        "proficiency/rounds/<uuid:public_id>/submit/",
+        proficiency.round_submit,
+        name="pt-round-submit",
+    ),
+    path(
+        "proficiency/rounds/<uuid:public_id>/advance/",
+        proficiency.round_advance,
+        name="pt-round-advance",
+    ),
+    path(
+        "proficiency/rounds/<uuid:public_id>/results/<str:code>/review/",
+        proficiency.result_exclusion,
+        name="pt-result-review",
+    ),
+    path(
+        "proficiency/rounds/<uuid:public_id>/report.pdf",
+        proficiency.round_report,
+        name="pt-round-report",
+    ),
+    path("proficiency/follow-ups/", proficiency.follow_up_list, name="pt-follow-ups"),
+    path(
+        "proficiency/follow-ups/<uuid:public_id>/",
+        proficiency.follow_up_detail,
+        name="pt-follow-up",
+    ),
+    path(
+        "proficiency/follow-ups/<uuid:public_id>/submit/",
+        proficiency.follow_up_submit,
+        name="pt-follow-up-submit",
+    ),
+    path(
+        "proficiency/follow-ups/<uuid:public_id>/review/",
+        proficiency.follow_up_review,
+        name="pt-follow-up-review",
+    ),
+    path(
+        "proficiency/follow-ups/<uuid:public_id>/close/",
+        proficiency.follow_up_close,
+        name="pt-follow-up-close",
+    ),
     path("login/", sessions.LoginView.as_view(), name="login"),
     path("logout/", sessions.LogoutView.as_view(), name="logout"),
     path("account/", account.account, name="account"),

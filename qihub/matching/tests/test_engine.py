@@ -11,6 +11,7 @@ from qihub.core.units import parse_unit
 from qihub.institutions.accuracy import parse_accuracy
 from qihub.institutions.models import CapabilityLine, CapabilityStandard, Qualification
 from qihub.institutions.tests.factories import QualificationFactory
+from qihub.matching import engine
 from qihub.matching.engine import (
     NEIGHBOUR,
     SAME_CITY,
@@ -256,3 +257,23 @@ def test_lines_of_another_kind_do_not_match(catalogue):
     assert names(match_text("压力表检定", today=TODAY)) == []
     assert names(match_text("压力表校准", today=TODAY)) == ["校准所"]
     assert Qualification.objects.count() == 1
+
+
+def test_only_ranks_the_given_organisations_and_none_when_given_none(steel):
+    result = match(understand("钢筋 拉伸"), today=TODAY, only=[steel["old"].pk])
+    assert names(result) == ["大连旧版检测"]
+    assert names(match_text("钢筋 拉伸", today=TODAY, only={steel["suspended"].pk})) == []
+    assert match_text("钢筋 拉伸", today=TODAY, only=[]).results == ()
+
+
+def test_past_the_candidate_cap_the_requested_city_is_still_read(catalogue, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(engine, "NEAR_CANDIDATES", 2)
+    for n in range(5):
+        _org, qualification = institution(f"锦州压力{n}", "210700", type="METROLOGY-AUTH")
+        line(qualification, "压力表", "示值误差", kind="verification", low=0, high=60, unit="MPa")
+    _org, qualification = institution("沈阳压力", "210100", type="METROLOGY-AUTH")
+    line(qualification, "压力表", "示值误差", kind="verification", low=0, high=60, unit="MPa")
+    # Only the first 3 lines by id are read without a place; the city's are read besides.
+    assert names(match_text("压力表检定", today=TODAY)) == ["锦州压力0", "锦州压力1", "锦州压力2"]
+    assert names(match_text("压力表检定 沈阳", today=TODAY))[0] == "沈阳压力"

@@ -1,0 +1,198 @@
+"""Certification at province scale: the demo registry's write path, and verification over HTTP.
+
+Set-up: 60 approved certification bodies and ~28,000 holders (inserted raw: they are not what
+is measured), then ``demo.certificates.load_certificate_demo`` at the ``liaoning`` scale
+(~95,000 certificates through ``upsert_certificates``, with history and audit rows), timed
+against a raw ``bulk_create`` of as many bare certificate rows.
+
+Verification: the same random sample of numbers asked through the whole Django stack (test
+Client, every middleware) of ``GET /api/v1/certificates/verify`` (normalise, indexed lookup,
+history, coverage, Ed25519 signature) and of a minimal view doing the same indexed lookup and
+returning JSON. Reported: seconds per request (the ratio) and, in the note, throughput and p95
+latency of both; the goal is a throughput ratio (baseline time / product time) ≥ 0.8.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, JsonResponse
+from django.test import Client, override_settings
+from django.urls import include, path
+
+from bench import Context, Result
+from qihub.accounts.identifiers import make_uscc
+from qihub.accounts.models import Organisation
+from qihub.certification.models import Certificate
+from qihub.certification.signing import generate_key_file
+from qihub.demo.certificates import load_certificate_demo
+from qihub.demo.scales import SCALES
+from qihub.institutions.models import Qualification, QualificationStatusChange
+from qihub.reference.models import Region
+
+BODIES = 60
+HOLDERS = 28_000
+SAMPLE = 400
+
+
+def baseline_verify(request: HttpRequest) -> JsonResponse:
+    """The least a verification can do: one indexed lookup by number, as JSON."""
+    number = request.GET.get("number", "").strip().upper()
+    row = (
+        Certificate.objects.filter(number=number)
+        .values("number", "status", "issued_on", "expires_on", "holder__uscc", "cb__uscc")
+        .first()
+    )
+    return JsonResponse(
+        {"found": row is not None, **({k: str(v) for k, v in row.items()} if row else {})}
+    )
+
+
+urlpatterns = [
+    path("bench/verify", baseline_verify),
+    path("", include("qihub.urls")),
+]
+
+
+def _organisations(holders: int) -> None:
+    cities = list(Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code"))
+    rows = []
+    for n in range(BODIES):
+        rows.append(
+            Organisation(
+                uscc=make_uscc(f"912101007{n:08d}"),
+                name=f"辽宁基准认证{n:03d}有限公司",
+                kind=Organisation.Kind.CERTIFICATION_BODY,
+                city=cities[n % len(cities)],
+            )
+        )
+    for n in range(holders):
+        city = cities[n % len(cities)]
+        rows.append(
+            Organisation(
+                uscc=make_uscc(f"91{city.code}{n:09d}"),
+                name=f"基准企业{n:06d}有限公司",
+                kind=Organisation.Kind.ENTERPRISE,
+                city=city,
+            )
+        )
+    Organisation.objects.bulk_create(rows, batch_size=2000)
+    bodies = Organisation.objects.filter(kind=Organisation.Kind.CERTIFICATION_BODY)
+    with transaction.atomic():
+        for n, body in enumerate(bodies):
+            qualification = Qualification.objects.create(
+                organisation=body,
+                type="CNCA-CB",
+                number=f"CNCA-R-2019-{n + 1:03d}",
+                issuer="国家认证认可监督管理委员会",
+                valid_from=date(2019, 1, 1) + timedelta(days=17 * n),
+                valid_to=date(2031, 12, 31),
+            )
+            QualificationStatusChange.objects.create(
+                qualification=qualification, from_status="", to_status="valid"
+            )
+
+
+def _raw_insert(count: int) -> float:
+    body = Organisation.objects.filter(kind=Organisation.Kind.CERTIFICATION_BODY).first()
+    holder = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).first()
+    assert body is not None and holder is not None
+    rows = [
+        Certificate(
+            number=f"RAW{n:08d}",
+            cb=body,
+            holder=holder,
+            holder_name=holder.name,
+            cert_type="MS-QMS",
+            issued_on=date(2024, 1, 1),
+            expires_on=date(2027, 1, 1),
+        )
+        for n in range(count)
+    ]
+    started = time.perf_counter()
+    for start in range(0, count, 2000):
+        with transaction.atomic():
+            Certificate.objects.bulk_create(rows[start : start + 2000])
+    seconds = time.perf_counter() - started
+    Certificate.objects.filter(number__startswith="RAW").delete()
+    return seconds
+
+
+def _timed_requests(client: Client, url: str, numbers: list[str]) -> list[float]:
+    samples = []
+    for number in numbers:
+        started = time.perf_counter()
+        response = client.get(url, {"number": number}, secure=True)
+        samples.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+    return samples
+
+
+def _p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def _verification(context: Context, scale_name: str, count: int) -> Result:
+    key_file = context.workdir / f"signing-{scale_name}.pem"
+    if not key_file.exists():
+        generate_key_file(key_file)
+    numbers = list(Certificate.objects.values_list("number", flat=True))
+    rng = random.Random(6)
+    sample = [rng.choice(numbers) for _ in range(SAMPLE // (4 if context.quick else 1))]
+    sample += [f"NOT-A-NUMBER-{n}" for n in range(len(sample) // 10)]
+    with override_settings(
+        ROOT_URLCONF=__name__,
+        ALLOWED_HOSTS=["testserver"],
+        QIHUB_THROTTLE_ANON="100000000/s",
+        QIHUB_SIGNING_KEY_FILE=str(key_file),
+    ):
+        client = Client()
+        _timed_requests(client, "/api/v1/certificates/verify", sample[:20])  # warm up
+        _timed_requests(client, "/bench/verify", sample[:20])
+        product = _timed_requests(client, "/api/v1/certificates/verify", sample)
+        baseline = _timed_requests(client, "/bench/verify", sample)
+    p_mean, b_mean = statistics.fmean(product), statistics.fmean(baseline)
+    return Result(
+        name=f"certification: verify over HTTP ({scale_name})",
+        n=len(sample),
+        product=p_mean,
+        baseline=b_mean,
+        baseline_name="minimal view, same indexed lookup",
+        note=(
+            f"{count:,} certificates; throughput {1 / p_mean:,.0f} vs {1 / b_mean:,.0f} req/s "
+            f"(ratio {b_mean / p_mean:.2f}, goal ≥ 0.8); p95 {_p95(product) * 1000:.1f} ms vs "
+            f"{_p95(baseline) * 1000:.1f} ms; seconds per request"
+        ),
+    )
+
+
+def run(context: Context) -> list[Result]:
+    scale = SCALES["small" if context.quick else "liaoning"]
+    holders = 600 if context.quick else HOLDERS
+    _organisations(holders)
+    started = time.perf_counter()
+    report = load_certificate_demo(scale=scale, seed=2025)
+    load_seconds = time.perf_counter() - started
+    count = Certificate.objects.count()
+    raw = _raw_insert(count)
+    results: list[Any] = [
+        Result(
+            name=f"certification: demo load ({scale.name})",
+            n=count,
+            product=load_seconds,
+            baseline=raw,
+            baseline_name="raw bulk_create of bare certificate rows",
+            note=(
+                f"upsert_certificates in chunks of 2,000 with history and audit rows; "
+                f"{report.generated:,} generated over {report.bodies} bodies"
+            ),
+        ),
+        _verification(context, scale.name, count),
+    ]
+    return results
