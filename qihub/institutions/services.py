@@ -294,7 +294,7 @@ def change_qualification_status(
         raise InvalidQualification(_("暂停或撤销资质必须说明原因"))
     with transaction.atomic():
         qualification = (
-            Qualification.objects.select_for_update()
+            Qualification.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .get(pk=qualification.pk)
         )

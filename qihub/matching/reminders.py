@@ -150,7 +150,7 @@ def remind_unanswered_invitations(*, now: datetime | None = None) -> ReminderRun
 
 def _locked_unanswered(pk: int) -> Invitation | None:
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("request__enterprise", "institution")
         .get(pk=pk)
     )

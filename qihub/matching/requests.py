@@ -336,7 +336,9 @@ def cancel_request(*, request: ServiceRequest, by: User, reason: str = "") -> Se
 def _locked_request(request: ServiceRequest) -> ServiceRequest:
     # Lock the request row: accepting a quote and cancelling must not both pass their checks.
     return (
-        ServiceRequest.objects.select_for_update().select_related("enterprise").get(pk=request.pk)
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=request.pk)
     )
 
 
@@ -433,7 +435,7 @@ def _match_reasons(request: ServiceRequest, institution: Organisation) -> list[s
 
 def _locked_invitation(invitation: Invitation) -> Invitation:
     return (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("request__enterprise", "institution")
         .get(pk=invitation.pk)
     )
@@ -635,7 +637,7 @@ def accept_quote(*, quote: Quote, by: User) -> Order:
 
 def _locked_order(order: Order) -> Order:
     return (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("request", "institution", "enterprise")
         .get(pk=order.pk)
     )

@@ -314,7 +314,9 @@ _STEPS: dict[str, tuple[str, ...]] = {
 def _step(round_: Round, to_status: str, *, by: User | None, now: datetime | None) -> Round:
     """Lock the round, check the step is allowed and record it (caller holds the transaction)."""
     _check_manage(by, round_)
-    locked = Round.objects.select_for_update().select_related("scheme").get(pk=round_.pk)
+    locked = (
+        Round.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=round_.pk)
+    )
     if locked.status not in _STEPS[to_status]:
         raise RoundTransitionNotAllowed(
             _("轮次当前为“%(current)s”，不能转为“%(target)s”")
@@ -634,7 +636,7 @@ def submit_result(
         raise InvalidSubmission(_("检测方法过长（最多 200 个字符）"))
     with transaction.atomic():
         round_ = (
-            Round.objects.select_for_update()
+            Round.objects.select_for_update(of=("self",))
             .select_related("scheme")
             .get(pk=participation.round_id)
         )

@@ -284,7 +284,7 @@ def withdraw_declaration(*, declaration: Declaration, by: User) -> Declaration:
     DeclarationNotAllowed for anyone but the enterprise's members and platform admins."""
     with transaction.atomic():
         declaration = (
-            Declaration.objects.select_for_update()
+            Declaration.objects.select_for_update(of=("self",))
             .select_related("enterprise")
             .get(pk=declaration.pk)
         )

@@ -176,7 +176,7 @@ def _require_next(project: LocalStandardProject, to_stage: str) -> None:
 def _locked(project: LocalStandardProject) -> LocalStandardProject:
     # Lock the row so two requests cannot both move the project from the same stage.
     return (
-        LocalStandardProject.objects.select_for_update()
+        LocalStandardProject.objects.select_for_update(of=("self",))
         .select_related("regulator", "drafting_organisation")
         .get(pk=project.pk)
     )
@@ -389,7 +389,9 @@ def reply_to_comment(*, comment: PublicComment, body: str, by: User) -> PublicCo
     CommentAlreadyAnswered."""
     with transaction.atomic():
         comment = (
-            PublicComment.objects.select_for_update().select_related("project").get(pk=comment.pk)
+            PublicComment.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=comment.pk)
         )
         if not is_drafter(by, comment.project):
             raise ProjectActionNotAllowed(_("只有起草单位的成员可以答复意见"))

@@ -201,7 +201,7 @@ def update_committee(
     _first(problems)
     with transaction.atomic():
         committee = (
-            TechnicalCommittee.objects.select_for_update()
+            TechnicalCommittee.objects.select_for_update(of=("self",))
             .select_related("secretariat")
             .get(pk=committee.pk)
         )

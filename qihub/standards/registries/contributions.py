@@ -208,7 +208,7 @@ def update_contribution(
     _require_some_registrar(by)
     with transaction.atomic():
         contribution = (
-            NationalStandardContribution.objects.select_for_update()
+            NationalStandardContribution.objects.select_for_update(of=("self",))
             .select_related("organisation__city", "standard")
             .get(pk=contribution.pk)
         )

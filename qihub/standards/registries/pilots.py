@@ -215,7 +215,7 @@ def update_pilot_project(
     _first(problems)
     with transaction.atomic():
         project = (
-            PilotProject.objects.select_for_update()
+            PilotProject.objects.select_for_update(of=("self",))
             .select_related("organisation", "city")
             .get(pk=project.pk)
         )
