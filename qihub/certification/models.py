@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qihub.certification.querysets import (
     ACTIVE,
@@ -38,14 +39,14 @@ class Certificate(models.Model):
     class Status(models.TextChoices):
         ACTIVE = ACTIVE, _("有效")
         SUSPENDED = SUSPENDED, _("暂停")
-        WITHDRAWN = WITHDRAWN, _("撤销")
+        WITHDRAWN = WITHDRAWN, pgettext_lazy("certificate status", "撤销")
         EXPIRED = EXPIRED, _("过期")
         CANCELLED = CANCELLED, _("注销")
 
     class EffectiveStatus(models.TextChoices):
         ACTIVE = ACTIVE, _("有效")
         SUSPENDED = SUSPENDED, _("暂停")
-        WITHDRAWN = WITHDRAWN, _("撤销")
+        WITHDRAWN = WITHDRAWN, pgettext_lazy("certificate status", "撤销")
         EXPIRED = EXPIRED, _("过期")
         CANCELLED = CANCELLED, _("注销")
         NOT_YET_VALID = NOT_YET_VALID, _("尚未生效")

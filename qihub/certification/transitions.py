@@ -18,6 +18,7 @@ explicitly is allowed from active or suspended.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from qihub.certification.querysets import ACTIVE, CANCELLED, EXPIRED, SUSPENDED, WITHDRAWN
 
@@ -28,12 +29,14 @@ ALLOWED: dict[str, frozenset[str]] = {
     WITHDRAWN: frozenset(),
     CANCELLED: frozenset(),
 }
+# Marked for translation here (pgettext_lazy, as the model's labels are) so messages built
+# from them read in the reader's language.
 LABELS = {
-    ACTIVE: "有效",
-    SUSPENDED: "暂停",
-    WITHDRAWN: "撤销",
-    EXPIRED: "过期",
-    CANCELLED: "注销",
+    ACTIVE: pgettext_lazy("certificate status", "有效"),
+    SUSPENDED: pgettext_lazy("certificate status", "暂停"),
+    WITHDRAWN: pgettext_lazy("certificate status", "撤销"),
+    EXPIRED: pgettext_lazy("certificate status", "过期"),
+    CANCELLED: pgettext_lazy("certificate status", "注销"),
 }
 
 
