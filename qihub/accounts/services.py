@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import DateTimeField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from qihub.accounts.models import (
     Organisation,
     User,
 )
+from qihub.core.db import update_rows
 from qihub.core.errors import PermissionDenied
 from qihub.core.imports import ImportCounts
 from qihub.core.text import normalise_text, pinyin_full, pinyin_initials
@@ -267,36 +268,9 @@ def set_organisation_profiles(*, profiles: Mapping[str, Mapping[str, Any]], by: 
                 after=snapshot(organisation, fields),
             )
         )
-    _update_columns(changed, [*names, "updated_at"])
+    update_rows(Organisation, changed, [*names, "updated_at"])
     AuditEntry.objects.bulk_create(entries, batch_size=500)
     return len(changed)
-
-
-def _update_columns(organisations: Sequence[Organisation], names: Sequence[str]) -> None:
-    """One parameterised UPDATE run for every row (executemany).
-
-    Django's ``bulk_update`` builds a CASE WHEN per field per row; for 30,000 rows that took two
-    thirds of a Liaoning demo load. The statement is built from the model's metadata and the
-    values are prepared by the fields themselves, so it is the same on SQLite and PostgreSQL.
-    """
-    if not organisations:
-        return
-    meta = Organisation._meta
-    by_name = {f.name: f for f in meta.concrete_fields}
-    fields = [by_name[name] for name in names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    # Identifiers come from the model's metadata and every value is a parameter.
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(meta.pk.column)} = %s"
-    )
-    rows = [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] + [o.pk]
-        for o in organisations
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _clean_field(name: str, value: Any) -> Any:

@@ -15,13 +15,14 @@ from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qihub.accounts.audit import audit_entry, record_action, snapshot
 from qihub.accounts.models import AuditEntry, Membership, Organisation, User
 from qihub.accounts.queries import is_organisation_admin
+from qihub.core.db import update_rows
 from qihub.core.errors import PermissionDenied
 from qihub.core.imports import ImportCounts
 from qihub.core.text import normalise_text
@@ -378,7 +379,7 @@ def upsert_qualifications(rows: Sequence[QualificationData], *, by: User | None)
             )
         )
     Qualification.objects.bulk_create(to_create, batch_size=500)
-    _update_rows(
+    update_rows(
         Qualification,
         to_update,
         [
@@ -562,7 +563,7 @@ def upsert_capabilities(rows: Sequence[CapabilityData], *, by: User | None) -> I
     new_standards: list[CapabilityStandard] = []
     for line, row in to_create:
         new_standards.extend(_standard_rows(line.pk, row.standards))
-    _update_rows(CapabilityLine, to_update, _UPDATE_FIELDS)
+    update_rows(CapabilityLine, to_update, _UPDATE_FIELDS)
     if relink:
         CapabilityStandard.objects.filter(line_id__in=[line_id for line_id, _ in relink]).delete()
         for line_id, row in relink:
@@ -670,26 +671,3 @@ def delete_capability(*, line: CapabilityLine, by: User | None) -> None:
 
 
 # --- bulk column updates ----------------------------------------------------------------------
-
-
-def _update_rows(model: type[models.Model], objects: Sequence[Any], names: Sequence[str]) -> None:
-    """One parameterised UPDATE run for every row (executemany), as accounts does for
-    organisations: ``bulk_update``'s CASE WHEN per field per row is far slower at scale."""
-    if not objects:
-        return
-    meta = model._meta
-    by_name = {f.name: f for f in meta.concrete_fields}
-    fields = [by_name[name] for name in names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    # Identifiers come from the model's metadata and every value is a parameter.
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(meta.pk.column)} = %s"
-    )
-    values = [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] + [o.pk]
-        for o in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
