@@ -286,6 +286,11 @@ class CapabilityLine(models.Model):
         return bool(self.uncertainty_text) and self.accuracy is None
 
     @property
+    def unit_unknown(self) -> bool:
+        """A unit the platform cannot convert: the range is kept as typed, never compared."""
+        return bool(self.unit) and not self.dimension
+
+    @property
     def attention_reasons(self) -> list[str]:
         """Stable codes for what needs the institution's attention on this line."""
         reasons = []
@@ -293,6 +298,8 @@ class CapabilityLine(models.Model):
             reasons.append("field_unknown")
         if self.accuracy_unparsed:
             reasons.append("accuracy_unparsed")
+        if self.unit_unknown:
+            reasons.append("unit_unknown")
         if self.standards_flag == self.StandardsFlag.UNKNOWN_CODE:
             reasons.append("standard_unknown")
         elif self.standards_flag == self.StandardsFlag.OUT_OF_FORCE:

@@ -7,8 +7,9 @@ uncertainty,restriction,price_cny,turnaround_days``) against compact lookups loa
 
 Structurally wrong rows are refused with every problem found (an unknown organisation, a
 qualification of another organisation, a kind outside the list, a non-numeric range or one with
-min > max, a unit the platform does not know, a missing unit for a range). What is merely not
-understood is kept and flagged: a field the taxonomy does not know, uncertainty text that does
+min > max, a missing unit for a range). What is merely not understood is kept and flagged: a
+field the taxonomy does not know, a unit the platform cannot convert (the range is kept as
+typed, without base values, so it never satisfies a ranged request), uncertainty text that does
 not parse, a standard code the catalogue does not know (or cannot even read).
 """
 
@@ -158,6 +159,7 @@ class CapabilityData:
             self.standards_flag != CapabilityLine.StandardsFlag.NONE
             or (bool(self.field_text) and self.field_id is None)
             or (bool(self.uncertainty_text) and self.accuracy is None)
+            or (bool(self.unit) and not self.dimension)
         )
 
     def line_values(self) -> dict[str, Any]:
@@ -581,8 +583,18 @@ def _measured(
     try:
         unit = parse_unit(unit_text)
     except DomainError:
-        errors.append(("unit", _("未知单位“%(unit)s”") % {"unit": unit_text}))
-        return empty
+        # Kept as typed and flagged (see CapabilityLine.unit_unknown): no dimension, no base
+        # values, so the line can never be taken to cover a requested range.
+        kept: dict[str, Any] = {"unit": unit_text[:30], "dimension": ""}
+        if low is not None and high is not None and low > high:
+            return empty  # already reported on range_max
+        if low is not None or high is not None:
+            kept.update(
+                range_min=low,
+                range_max=high,
+                range_text=_range_text(low_text, high_text, unit_text[:30]),
+            )
+        return kept
     values: dict[str, Any] = {"unit": unit.symbol, "dimension": unit.dimension}
     if low is None and high is None:
         return values

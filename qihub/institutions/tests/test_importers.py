@@ -359,7 +359,7 @@ def test_bad_capability_rows_are_reported_exactly_and_nothing_is_written(
             line(lab, kind="inspection"),
             line(lab, range_min="0~60MPa"),
             line(lab, range_min="100", range_max="10"),
-            line(lab, unit="MPaa"),
+            line(lab, unit="MPaa", parameter="v"),  # kept and flagged, not refused
             line(lab, unit=""),
             line(lab, qualification_no="", parameter="x"),
             line(lab, kind="service", parameter="y"),
@@ -379,7 +379,6 @@ def test_bad_capability_rows_are_reported_exactly_and_nothing_is_written(
         "row 5, column kind: 未知的类别“inspection”",
         "row 6, column range_min: “0~60MPa”不是数字",
         "row 7, column range_max: 范围下限 100 大于上限 10",
-        "row 8, column unit: 未知单位“MPaa”",
         "row 9, column unit: 填写了范围就必须填写单位",
         "row 10, column qualification_no: 必须填写授予该能力的资质证书编号",
         "row 11, column qualification_no: 技术服务不需要资质，资质证书编号应留空",
@@ -467,3 +466,16 @@ def test_an_acting_user_without_rights_is_refused_and_nothing_is_written(
     assert code == 1
     assert "只能修改本机构的资质和能力范围" in err
     assert not CapabilityLine.objects.exists()
+
+
+def test_a_unit_the_platform_cannot_convert_is_kept_and_flagged(qualifications, lab, tmp_path):
+    path = write_csv(
+        tmp_path / "scope.csv", CAPABILITIES_HEADER, [line(lab, unit="格令", range_max="60")]
+    )
+    code, _out, err = run_import("capabilities", path)
+    assert code == 0, err
+    kept = CapabilityLine.objects.get()
+    assert (kept.unit, kept.dimension) == ("格令", "")
+    assert (kept.range_min, kept.range_max) == (0, 60)
+    assert kept.range_min_base is None and kept.range_max_base is None
+    assert kept.is_flagged and "unit_unknown" in kept.attention_reasons

@@ -189,6 +189,8 @@ def line_rows(lines: Iterable[CapabilityLine], today: date) -> list[LineRow]:
                 _("不确定度/准确度“%(text)s”无法识别，不用于按精度匹配")
                 % {"text": line.uncertainty_text}
             )
+        if line.unit_unknown:
+            notes.append(_("单位“%(unit)s”无法换算，不用于按量程匹配") % {"unit": line.unit})
         for citation in citations:
             note = _standard_note(citation, bases_in_force)
             if note:
