@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qihub.accounts.audit import record_action
 from qihub.accounts.identifiers import InvalidUSCC, is_valid_uscc, normalise_uscc
@@ -275,7 +276,11 @@ def _notify_expiring(now: datetime, report: NotifyReport) -> None:
     for certificate in expiring:
         days = (certificate.expires_on - today).days
         for entry in watchers.get(certificate.pk, []):
-            title = _("关注的证书 %(number)s 将于 %(days)d 天后到期") % {
+            title = ngettext(
+                "关注的证书 %(number)s 将于 %(days)d 天后到期",
+                "关注的证书 %(number)s 将于 %(days)d 天后到期",
+                days,
+            ) % {
                 "number": certificate.number,
                 "days": days,
             }

@@ -137,8 +137,8 @@ def review_follow_up(
         notify_organisation(
             organisation=locked.laboratory,
             kind="proficiency.follow_up_reviewed",
-            title=(_("整改已认可") if accept else _("整改被退回，请补充"))
-            + f"：{locked.participation.round.code}",
+            title=(_("整改已认可：%(round)s") if accept else _("整改被退回，请补充：%(round)s"))
+            % {"round": locked.participation.round.code},
             message=note or _("监管部门已审核您的整改材料。"),
             link=f"/proficiency/follow-ups/{locked.public_id}/",
             by=by,
