@@ -326,7 +326,12 @@ class CapabilityStandard(models.Model):
 
     class Meta:
         ordering = ["line_id", "id"]
-        indexes = [models.Index(fields=["base_code", "year"])]
+        indexes = [
+            models.Index(fields=["base_code", "year"]),
+            # "Does this line cite one of these standards?", line by line, from the index alone
+            # (the matching engine's candidate windows).
+            models.Index(fields=["base_code", "line"], name="capability_standard_base_line"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["line", "code"], name="capability_standard_unique"),
         ]

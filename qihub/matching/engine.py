@@ -18,12 +18,16 @@ genuinely meet it, ranked, each with its reasons and matching capability lines.
 
    Only the first :data:`MAX_CANDIDATES` lines by id are read (:func:`_fetch`), so the cost
    does not grow with the catalogue: each full-text route is walked in id order in windows
-   (FTS5 stops at a window's end; ``_fts_window``) and filtered in SQL window by window; when
-   there are more lines and the need names a place, the first :data:`NEAR_CANDIDATES` lines of
-   that city's institutions and of its neighbours' are read as well, so the nearest are never
-   cut. Lines are read as light rows (:data:`_COLUMNS` and the cited standards, in one more
-   query); full model rows are loaded only for the lines shown (:func:`_shown_lines`). Past
-   the cap, institutions equal in coverage and place are ranked among those read, not all.
+   (FTS5 stops at a window's end; ``_fts_window``) and filtered in SQL window by window (the
+   filter compiled once per route, run with each window's bounds: ``_window_reader``; "cites a
+   requested standard" is answered from the (base_code, line) index alone); when there are more
+   lines and the need names a place, the first :data:`NEAR_CANDIDATES` lines of that city's
+   institutions and of its neighbours' are read as well, so the nearest are never cut (those
+   among the lines already read count, and the rest is read from past them: ``_near``). Lines
+   are read as light rows (:data:`_COLUMNS`, with the city's code, and the cited standards, in
+   one more query); full model rows are loaded only for the lines shown, in two queries
+   (:func:`_shown_lines`). Past the cap, institutions equal in coverage and place are ranked
+   among those read, not all.
 
 2. **Rules, in Python** (:func:`_judged`), on those lines only, once per distinct line (lines
    alike in every column the rules read share one judgement, :func:`_judge`):
@@ -60,7 +64,7 @@ import csv
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -70,7 +74,14 @@ from typing import Any, NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,7 +102,6 @@ from qihub.matching.vocabulary import (
     Vocabulary,
     vocabulary,
 )
-from qihub.reference.models import Region
 from qihub.standards.models import Standard
 from qihub.standards.search import FTS_TABLE as STANDARDS_FTS_TABLE
 
@@ -434,11 +444,33 @@ def _fts_window(expression: str, *, after: int, limit: int) -> tuple[int, int]:
         return int(count), int(last) if last is not None else after
 
 
-def _fts_between(expression: str, after: int, last: int) -> Q:
-    """Lines matching ``expression`` with ``after`` < id ≤ ``last``."""
+class _Bound:
+    """A window's bound in SQL compiled once per need (:func:`_window_reader`): bound as a
+    parameter, replaced by the window's id at each execution."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<window {self.name}>"
+
+
+_AFTER = _Bound("after")
+_LAST = _Bound("last")
+
+
+def _fts_between(expression: str, after: _Bound, last: _Bound) -> Q:
+    """Lines matching ``expression`` with ``after`` < id ≤ ``last`` (bounds bound later)."""
     if connection.vendor == "postgresql":
-        ids = _fts_queryset(expression).filter(id__gt=after, id__lte=last).values("id")
-        return Q(id__in=ids)
+        ids = _fts_queryset(expression).values("id")
+        bigint: BigIntegerField[int, int] = BigIntegerField()
+        return Q(
+            id__in=ids,
+            id__gt=RawSQL("%s", [after], output_field=bigint),
+            id__lte=RawSQL("%s", [last], output_field=bigint),
+        )
     rowids = RawSQL(  # noqa: S611 - fixed SQL; the parameters are bound
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
         "AND rowid > %s AND rowid <= %s",
@@ -640,7 +672,7 @@ _COLUMNS = (
     "id",
     "organisation_id",
     "organisation__uscc",
-    "organisation__city_id",
+    "organisation__city__code",
     "kind",
     "object",
     "parameter",
@@ -657,10 +689,47 @@ _COLUMNS = (
 _FIRST_WINDOW = 256  # full-text ids read at first, then four times more each time
 
 
+def _window_reader(
+    drive: str, source: _Source, eligible: QuerySet[CapabilityLine]
+) -> Callable[[int, int, int], list[tuple[Any, ...]]]:
+    """``read(after, last, limit)``: the first ``limit`` eligible lines of a full-text source
+    with ``after`` < id ≤ ``last``, by id, as :data:`_COLUMNS`.
+
+    The SQL is compiled once, with the window's bounds as parameters, and run once per window:
+    compiling the same query per window cost more than running it."""
+    condition = _fts_between(drive, _AFTER, _LAST)
+    if source.text is not None or source.bases:
+        also = Q()
+        if source.text is not None:
+            also |= _fts_between(source.text, _AFTER, _LAST)
+        if source.bases:
+            also |= _cites(source.bases)
+        condition &= also
+    queryset = eligible.filter(condition).order_by("id").values_list(*_COLUMNS)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    sql = f"{sql} LIMIT %s"
+
+    def read(after: int, last: int, limit: int) -> list[tuple[Any, ...]]:
+        bound = [after if p is _AFTER else last if p is _LAST else p for p in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*bound, limit])
+            fetched = cursor.fetchall()
+        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+    return read
+
+
 def _read_source(
-    source: _Source, eligible: QuerySet[CapabilityLine], want: int, *, by_line: bool
+    source: _Source,
+    eligible: QuerySet[CapabilityLine],
+    want: int,
+    *,
+    by_line: bool,
+    after: int = 0,
 ) -> tuple[list[tuple[Any, ...]], bool]:
-    """The first ``want`` eligible lines of ``source`` by id, and whether there are more."""
+    """The first ``want`` eligible lines of ``source`` by id, and whether there are more
+    (for a full-text source, only lines above id ``after``)."""
     if source.drive is None:
         # Citing lines without a full-text route: line by line when only certification lines
         # qualify (few), from the citations otherwise.
@@ -672,23 +741,14 @@ def _read_source(
             lines = eligible.filter(_citing(source.bases)).order_by("id")
         some = list(lines.values_list(*_COLUMNS)[: want + 1])
         return some[:want], len(some) > want
+    read = _window_reader(source.drive, source, eligible)
     rows: list[tuple[Any, ...]] = []
-    after = 0
     window = max(_FIRST_WINDOW, want)
     while True:
         count, last = _fts_window(source.drive, after=after, limit=window)
         if not count:
             return rows, False
-        condition = _fts_between(source.drive, after, last)
-        if source.text is not None or source.bases:
-            also = Q()
-            if source.text is not None:
-                also |= _fts_between(source.text, after, last)
-            if source.bases:
-                also |= _cites(source.bases)
-            condition &= also
-        found = eligible.filter(condition).order_by("id").values_list(*_COLUMNS)
-        rows.extend(found[: want + 1 - len(rows)])
+        rows.extend(read(after, last, want + 1 - len(rows)))
         if len(rows) > want:
             return rows[:want], True
         if count < window:
@@ -713,7 +773,7 @@ class _Row:
     id: int
     organisation_id: int
     uscc: str
-    city_id: int | None
+    city_code: str | None
     kind: str
     object: str
     parameter: str
@@ -727,6 +787,36 @@ class _Row:
     price_cny: Decimal | None
     turnaround_days: int | None
     cited: tuple[_Cited, ...] = ()
+
+
+_CITY = _COLUMNS.index("organisation__city__code")
+
+
+def _near(
+    source: _Source,
+    rows: list[tuple[Any, ...]],
+    truncated: bool,
+    near: QuerySet[CapabilityLine],
+    codes: Collection[str],
+    *,
+    by_line: bool,
+) -> list[tuple[Any, ...]]:
+    """The first :data:`NEAR_CANDIDATES` lines of ``source`` by id among the ``near`` ones
+    (of institutions in the cities ``codes``), given the source's first eligible ``rows``.
+
+    A full-text source's ``rows`` are all its eligible lines up to the last one's id, so the
+    near lines among them are taken from them, and only the rest is read, from past that id."""
+    if source.drive is None:
+        found, _more = _read_source(source, near, NEAR_CANDIDATES, by_line=by_line)
+        return found
+    wanted = set(codes)
+    mine = [row for row in rows if row[_CITY] in wanted][:NEAR_CANDIDATES]
+    if not truncated or len(mine) >= NEAR_CANDIDATES:
+        return mine
+    rest, _more = _read_source(
+        source, near, NEAR_CANDIDATES - len(mine), by_line=False, after=rows[-1][0]
+    )
+    return mine + rest
 
 
 def _fetch(
@@ -743,9 +833,11 @@ def _fetch(
     eligible = _eligible(need, today=today, exclude=exclude, only=only)
     by_line = _kinds(need) == (KIND_CERTIFICATION,)
     found: dict[int, tuple[Any, ...]] = {}
+    read: list[tuple[_Source, list[tuple[Any, ...]], bool]] = []
     more = False
     for source in sources:
         rows, truncated = _read_source(source, eligible, MAX_CANDIDATES, by_line=by_line)
+        read.append((source, rows, truncated))
         more = more or truncated
         found.update((row[0], row) for row in rows)
     if len(found) > MAX_CANDIDATES:
@@ -759,9 +851,9 @@ def _fetch(
             near = eligible.filter(
                 organisation__in=Organisation.objects.filter(city__code__in=codes).values("id")
             )
-            for source in sources:
-                rows, _more = _read_source(source, near, NEAR_CANDIDATES, by_line=by_line)
-                found.update((row[0], row) for row in rows)
+            for source, rows, truncated in read:
+                nearest = _near(source, rows, truncated, near, codes, by_line=by_line)
+                found.update((row[0], row) for row in nearest)
     cited: dict[int, list[_Cited]] = defaultdict(list)
     if found:
         citations = (
@@ -1174,9 +1266,7 @@ class _Ranked:
     verdicts: list[_Verdict]  # best first
 
 
-def _ranked(
-    need: Need, verdicts: Iterable[_Verdict], limit: int, cities: Mapping[int, str]
-) -> list[_Ranked]:
+def _ranked(need: Need, verdicts: Iterable[_Verdict], limit: int) -> list[_Ranked]:
     by_organisation: dict[int, list[_Verdict]] = defaultdict(list)
     for verdict in verdicts:
         by_organisation[verdict.row.organisation_id].append(verdict)
@@ -1185,8 +1275,7 @@ def _ranked(
     for organisation_id, group in by_organisation.items():
         group.sort(key=_line_order)
         best = group[0]
-        city_id = best.row.city_id
-        distance = _distance(need, cities.get(city_id) if city_id is not None else None)
+        distance = _distance(need, best.row.city_code)
         score = (
             round(best.judgement.coverage * 100)
             + 0.1 * _PLACE_POINTS[distance]
@@ -1254,23 +1343,18 @@ def _catalogue(bases: Collection[str]) -> dict[str, Editions]:
 
 
 def _shown_lines(ranked: Iterable[_Ranked]) -> dict[int, CapabilityLine]:
-    """The full lines shown for the ranked institutions, with what their dicts read: each
-    organisation (with its city) and qualification loaded once, not once per line."""
+    """The full lines shown for the ranked institutions, with what their dicts read: the
+    organisation (with its city) and qualification joined, the cited standards (with their
+    catalogue editions) in one more query."""
     ids = {v.row.id for r in ranked for v in r.verdicts[:MAX_LINES_SHOWN]}
     if not ids:
         return {}
-    lines = list(CapabilityLine.objects.filter(id__in=_among(ids)))
-    organisations = Organisation.objects.select_related("city").in_bulk(
-        {line.organisation_id for line in lines}
+    citations = CapabilityStandard.objects.select_related("standard")
+    lines = (
+        CapabilityLine.objects.filter(id__in=_among(ids))
+        .select_related("organisation__city", "qualification")
+        .prefetch_related(Prefetch("standards", queryset=citations))
     )
-    qualifications = Qualification.objects.in_bulk(
-        {line.qualification_id for line in lines if line.qualification_id is not None}
-    )
-    for line in lines:
-        line.organisation = organisations[line.organisation_id]
-        if line.qualification_id is not None:
-            line.qualification = qualifications[line.qualification_id]
-    prefetch_related_objects(lines, "standards__standard")
     return {line.pk: line for line in lines}
 
 
@@ -1308,12 +1392,10 @@ def match(
         judgement = _judge(row, ctx)
         if judgement is not None:
             (confirmed if judgement.confirmed else unconfirmed).append(_Verdict(row, judgement))
-    city_ids = {v.row.city_id for v in (*confirmed, *unconfirmed) if v.row.city_id is not None}
-    cities = dict(Region.objects.filter(id__in=sorted(city_ids)).values_list("id", "code"))
-    results = _ranked(need, confirmed, limit, cities)
+    results = _ranked(need, confirmed, limit)
     matched = {v.row.organisation_id for v in confirmed}
     doubtful = _ranked(
-        need, (v for v in unconfirmed if v.row.organisation_id not in matched), limit, cities
+        need, (v for v in unconfirmed if v.row.organisation_id not in matched), limit
     )
     lines = _shown_lines([*results, *doubtful])
     return MatchResult(

@@ -277,3 +277,28 @@ def test_past_the_candidate_cap_the_requested_city_is_still_read(catalogue, monk
     # Only the first 3 lines by id are read without a place; the city's are read besides.
     assert names(match_text("压力表检定", today=TODAY)) == ["锦州压力0", "锦州压力1", "锦州压力2"]
     assert names(match_text("压力表检定 沈阳", today=TODAY))[0] == "沈阳压力"
+
+
+def test_near_lines_within_the_cap_count_towards_the_near_ones_read(catalogue, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(engine, "NEAR_CANDIDATES", 2)
+    order = ["沈阳压力A", "锦州压力0", "锦州压力1", "锦州压力2", "沈阳压力B", "沈阳压力C"]
+    for name in order:
+        city = "210100" if name.startswith("沈阳") else "210700"
+        _org, qualification = institution(name, city, type="METROLOGY-AUTH")
+        line(qualification, "压力表", "示值误差", kind="verification", low=0, high=60, unit="MPa")
+    # The first 3 lines by id, then the city's first 2: A (within the cap) and B, not C.
+    found = set(names(match_text("压力表检定 沈阳", today=TODAY)))
+    assert found == {"沈阳压力A", "锦州压力0", "锦州压力1", "沈阳压力B"}
+
+
+def test_lines_read_over_many_small_windows_are_those_read_at_once(steel, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(engine, "NEAR_CANDIDATES", 1)
+    queries = ["钢筋拉伸试验", "钢筋拉伸试验 GB/T 228.1-2021", "钢筋 抗拉强度", "钢筋 拉伸 大连"]
+    expected = [names(match_text(query, today=TODAY)) for query in queries]
+    assert all(expected)
+    # One full-text id per window: the SQL compiled once is run with each window's bounds.
+    monkeypatch.setattr(engine, "_FIRST_WINDOW", 1)
+    monkeypatch.setattr(engine, "MAX_WINDOW", 1)
+    assert [names(match_text(query, today=TODAY)) for query in queries] == expected
