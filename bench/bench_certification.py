@@ -10,6 +10,12 @@ Client, every middleware) of ``GET /api/v1/certificates/verify`` (normalise, ind
 history, coverage, Ed25519 signature) and of a minimal view doing the same indexed lookup and
 returning JSON. Reported: seconds per request (the ratio) and, in the note, throughput and p95
 latency of both; the goal is a throughput ratio (baseline time / product time) ≥ 0.8.
+
+What the baseline leaves out, and the product keeps: input normalisation, body name, holder,
+sites and history, the effective status and explanation, coverage figures on a miss, the
+signature, ninja's parameter and response validation, and the API throttles (two per request,
+each a read and a write of the cache: the database cache here, as without QIHUB_REDIS_URL).
+Both sides go through the same middleware, on the same database, in alternating blocks.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from qihub.reference.models import Region
 BODIES = 60
 HOLDERS = 28_000
 SAMPLE = 400
+BLOCK = 20  # requests timed on one side before switching to the other
 
 
 def baseline_verify(request: HttpRequest) -> JsonResponse:
@@ -146,17 +153,25 @@ def _verification(context: Context, scale_name: str, count: int) -> Result:
     rng = random.Random(6)
     sample = [rng.choice(numbers) for _ in range(SAMPLE // (4 if context.quick else 1))]
     sample += [f"NOT-A-NUMBER-{n}" for n in range(len(sample) // 10)]
+    # Both API throttles still run (and write their counters to the cache) on every request;
+    # their rates are only raised so that the sample is never refused.
     with override_settings(
         ROOT_URLCONF=__name__,
         ALLOWED_HOSTS=["testserver"],
         QIHUB_THROTTLE_ANON="100000000/s",
+        QIHUB_THROTTLE_USER="100000000/s",
         QIHUB_SIGNING_KEY_FILE=str(key_file),
     ):
         client = Client()
         _timed_requests(client, "/api/v1/certificates/verify", sample[:20])  # warm up
         _timed_requests(client, "/bench/verify", sample[:20])
-        product = _timed_requests(client, "/api/v1/certificates/verify", sample)
-        baseline = _timed_requests(client, "/bench/verify", sample)
+        product: list[float] = []
+        baseline: list[float] = []
+        # Alternating blocks: a shared, noisy machine slows both sides alike.
+        for start in range(0, len(sample), BLOCK):
+            block = sample[start : start + BLOCK]
+            product += _timed_requests(client, "/api/v1/certificates/verify", block)
+            baseline += _timed_requests(client, "/bench/verify", block)
     p_mean, b_mean = statistics.fmean(product), statistics.fmean(baseline)
     return Result(
         name=f"certification: verify over HTTP ({scale_name})",

@@ -6,14 +6,21 @@ tells each body with an effectively valid CNCA-CB approval that has not uploaded
 (or never has) once per silence period: ``silence_reminded_at`` later than the last upload
 means this period was already reminded; the next upload starts a new period. Meant to run
 daily (``qihub certification remind-silent``, cron-able).
+
+``cached_coverage`` keeps the coverage figures (what "not found" answers explain themselves
+with) in Django's shared cache under ``qihub:certification:coverage:v1:<local date>`` for
+``COVERAGE_CACHE_SECONDS`` (60 s): the public verification path would otherwise count feeds
+and approvals on every miss. ``record_upload`` drops the entry (at once and again on commit);
+a new, suspended or lapsed CNCA-CB approval shows within the minute.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -28,11 +35,15 @@ from qihub.institutions.numbers import QualificationType
 SILENCE_DAYS = 30
 NOTICE_KIND = "certificate_feed_silent"
 FEED_HELP_PATH = "/certificates/"
+COVERAGE_CACHE_KEY = "qihub:certification:coverage:v1:{day}"
+COVERAGE_CACHE_SECONDS = 60
 
 
 def record_upload(*, items_per_body: Mapping[int, int], at: datetime, source: str) -> None:
     """Note a successful upload for each body (call inside the upload's transaction). Chunks
     of one upload share ``at``, so their item counts add up."""
+    forget_cached_coverage()
+    transaction.on_commit(forget_cached_coverage)
     for organisation_id, items in items_per_body.items():
         feed, created = CertificationBodyFeed.objects.select_for_update().get_or_create(
             organisation_id=organisation_id,
@@ -102,6 +113,30 @@ def coverage(now: datetime | None = None) -> Coverage:
         oldest_upload_at=figures["oldest"],
         newest_upload_at=figures["newest"],
     )
+
+
+def _coverage_key(now: datetime) -> str:
+    return COVERAGE_CACHE_KEY.format(day=timezone.localdate(now).isoformat())
+
+
+def cached_coverage() -> Coverage:
+    """``coverage()`` now, from the shared cache when counted less than a minute ago."""
+    now = timezone.now()
+    key = _coverage_key(now)
+    stored = cache.get(key)
+    if isinstance(stored, dict):
+        try:
+            return Coverage(**stored)
+        except TypeError:  # stored by another version of Coverage: count again
+            pass
+    figures = coverage(now)
+    cache.set(key, asdict(figures), COVERAGE_CACHE_SECONDS)
+    return figures
+
+
+def forget_cached_coverage() -> None:
+    """Drop today's cached coverage figures (after an upload changed them)."""
+    cache.delete(_coverage_key(timezone.now()))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ any standard library. Moving to SM2 later changes this module and the published 
 Without a key file, development and tests derive a deterministic key from ``SECRET_KEY`` (and
 log a warning); anywhere else that is refused, so production never signs with a guessable key.
 ``qihub certification keygen PATH`` writes a new key file readable by its owner only.
+
+The parsed key is kept per process, keyed by the file's path and modification time: every
+answer is signed without reading or parsing the file again (one ``stat`` per call), and a key
+replaced at the same path is picked up on the next call, without a restart.
 """
 
 from __future__ import annotations
@@ -81,7 +85,8 @@ def _signing_key(private_key: Ed25519PrivateKey) -> SigningKey:
 
 
 @lru_cache(maxsize=4)
-def _from_file(path: str) -> SigningKey:
+def _from_file(path: str, modified_ns: int) -> SigningKey:
+    """The key in ``path`` as it was at ``modified_ns`` (the cache key: a new file is read)."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -120,7 +125,13 @@ def signing_key() -> SigningKey:
     outside development and tests, or when the file is not an Ed25519 PEM private key."""
     path = str(getattr(settings, "QIHUB_SIGNING_KEY_FILE", "") or "")
     if path:
-        return _from_file(path)
+        try:
+            modified_ns = os.stat(path).st_mtime_ns
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"QIHUB_SIGNING_KEY_FILE {path}: cannot read ({error.strerror})"
+            ) from error
+        return _from_file(path, modified_ns)
     if not _development_allowed():
         raise ImproperlyConfigured(
             "QIHUB_SIGNING_KEY_FILE must be set when QIHUB_DEBUG is off "

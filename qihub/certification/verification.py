@@ -19,23 +19,31 @@ how fresh their data is, so a reader can judge what the absence means.
 **QR codes** encode ``/certificates/v/<number>?cb=<body USCC>&sig=<signature>``, where the
 signature is over the UTF-8 bytes of ``"<number>|<body USCC>"``: a code pointing elsewhere, or
 with the number, body or signature altered, fails ``check_qr_signature``.
+
+**Cost per answer** (the public, throttled hot path; issue 6 wants it within 0.8× of a bare
+indexed lookup): three indexed queries by number (certificates with body, feed and holder;
+sites; history), each compiled by the ORM once per process (``_PreparedQuery``), none of them
+per match; "not found" coverage figures from the shared cache for up to a minute
+(``freshness.cached_coverage``); the signing key parsed once (``signing.signing_key``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qihub.certification.freshness import SILENCE_DAYS, Coverage, coverage
-from qihub.certification.models import Certificate
+from qihub.certification.freshness import SILENCE_DAYS, Coverage, cached_coverage, coverage
+from qihub.certification.models import Certificate, CertificateSite, CertificateStatusChange
 from qihub.certification.numbers import InvalidCertificateNumber, normalise_certificate_number
 from qihub.certification.querysets import (
     ACTIVE,
@@ -45,22 +53,134 @@ from qihub.certification.querysets import (
     SUSPENDED,
     WITHDRAWN,
 )
-from qihub.certification.signing import signing_key, verify
+from qihub.certification.signing import SigningKey, signing_key, verify
 from qihub.certification.types import type_name
 
 MAX_MATCHES = 20
 
 
-@dataclass(frozen=True)
-class Lookup:
-    """What the platform knows about a number as typed, on ``on``."""
+# --- reading the facts: three indexed queries, compiled once -------------------------------------
 
-    found: bool
+# Stands for the number while a query is compiled. A real (normalised) number never equals it:
+# control characters are refused by ``normalise_certificate_number``.
+_NUMBER = "\x00number\x00"
+
+
+class _PreparedQuery:
+    """A read query by certificate number that the ORM compiles once per process and database,
+    then runs with each new number. Compiling a query costs several times as much as running
+    one of these indexed lookups, and is the same work on every call. Rows are converted as
+    ``values_list`` converts them (dates, aware datetimes, JSON, booleans): the backend's and
+    the fields' converters, looked up once (they are pure functions of the value). The query is
+    defined with the ORM, so it follows the models."""
+
+    def __init__(self, build: Callable[[str], QuerySet[Any, Any]]) -> None:
+        self._build = build
+        self._query: QuerySet[Any, Any] | None = None  # built on first use (models ready)
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _compile(self, query: QuerySet[Any, Any], using: str) -> _Compiled:
+        compiler = query.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        if _NUMBER not in params:
+            raise ValueError("a prepared query must take the number as a parameter")
+        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        return _Compiled(sql, tuple(params), [(p, fs, col) for p, (fs, col) in converters.items()])
+
+    def rows(self, number: str) -> list[list[Any]]:
+        query = self._query
+        if query is None:
+            query = self._query = self._build(_NUMBER)
+        using = query.db
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(query, using)
+        params = tuple(number if value == _NUMBER else value for value in compiled.params)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = [list(row) for row in cursor.fetchall()]
+        for row in rows:
+            for position, functions, column in compiled.converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, column, connection)
+                row[position] = value
+        return rows
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]  # with _NUMBER where the number goes
+    converters: list[tuple[int, list[Callable[..., Any]], Any]]  # (column, functions, expression)
+
+
+_CERTIFICATES = _PreparedQuery(
+    lambda number: (
+        Certificate.objects.with_number(number)
+        .order_by("cb__uscc")
+        .values_list(
+            "id",
+            "number",
+            "status",
+            "status_reason",
+            "holder__uscc",
+            "holder_name",
+            "cb__uscc",
+            "cb__name",
+            "cb__certificate_feed__last_upload_at",
+            "cert_type",
+            "standard_codes",
+            "scope",
+            "is_accredited",
+            "issued_on",
+            "expires_on",
+        )[:MAX_MATCHES]
+    )
+)
+_SITES = _PreparedQuery(
+    lambda number: (
+        CertificateSite.objects.filter(certificate__number=number)
+        .order_by("certificate_id", "id")
+        .values_list("certificate_id", "address", "scope")
+    )
+)
+_HISTORY = _PreparedQuery(
+    lambda number: (
+        CertificateStatusChange.objects.filter(certificate__number=number)
+        .order_by("certificate_id", "changed_at", "id")
+        .values_list("certificate_id", "from_status", "to_status", "reason", "changed_at", "source")
+    )
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One certificate with the number, as the answer states it (plain values, no model)."""
+
+    id: int
     number: str
-    on: date
-    explanation: str
-    matches: list[Certificate] = field(default_factory=list)
-    coverage: Coverage | None = None
+    status: str
+    status_reason: str
+    holder_uscc: str
+    holder_name: str
+    cb_uscc: str
+    cb_name: str
+    data_as_of: datetime | None  # the body's last upload
+    cert_type: str
+    standard_codes: list[str]
+    scope: str
+    is_accredited: bool
+    issued_on: date
+    expires_on: date
+    sites: list[dict[str, str]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def effective_status_on(self, day: date) -> str:
+        # The model's rule, which reads only status and dates: one rule, not a copy of it.
+        return Certificate.effective_status_on(cast(Certificate, self), day)
 
 
 def _local(moment: datetime | None) -> str | None:
@@ -69,15 +189,56 @@ def _local(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def _data_as_of(certificate: Certificate) -> datetime | None:
-    feed = getattr(certificate.cb, "certificate_feed", None)
-    return feed.last_upload_at if feed is not None else None
+def _matches(number: str) -> list[Match]:
+    """Every certificate with the canonical ``number`` (at most MAX_MATCHES, by body USCC), with
+    its sites and status history: three indexed queries, none when nothing has the number for
+    the last two."""
+    found = _CERTIFICATES.rows(number)
+    if not found:
+        return []
+    sites: dict[int, list[dict[str, str]]] = {row[0]: [] for row in found}
+    history: dict[int, list[dict[str, Any]]] = {row[0]: [] for row in found}
+    for certificate_id, address, scope in _SITES.rows(number):
+        if certificate_id in sites:
+            sites[certificate_id].append({"address": address, "scope": scope})
+    for certificate_id, from_status, to_status, reason, changed_at, source in _HISTORY.rows(number):
+        if certificate_id in history:
+            history[certificate_id].append(
+                {
+                    "from_status": from_status or None,
+                    "to_status": to_status,
+                    "reason": reason,
+                    "at": _local(changed_at),
+                    "source": source,
+                }
+            )
+    return [
+        Match(*row, sites=sites[row[0]], history=history[row[0]])  # type: ignore[misc]
+        for row in found
+    ]
 
 
-def _explain(certificate: Certificate, on: date, now: datetime) -> str:
-    c = certificate
+# --- what the answer says -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the platform knows about a number as typed, on ``on``. ``facts`` are what the
+    signed answer states; ``matches`` the same certificates as models, in the same order (for
+    pages: filled by ``lookup``, not by ``signed_answer``)."""
+
+    found: bool
+    number: str
+    on: date
+    explanation: str
+    matches: list[Certificate] = field(default_factory=list)
+    coverage: Coverage | None = None
+    facts: list[Match] = field(default_factory=list)
+
+
+def _explain(c: Match, on: date, now: datetime) -> str:
     values = {
-        "cb": c.cb.name,
+        "cb": c.cb_name,
         "holder": c.holder_name,
         "issued": c.issued_on.isoformat(),
         "expires": c.expires_on.isoformat(),
@@ -107,12 +268,12 @@ def _explain(certificate: Certificate, on: date, now: datetime) -> str:
             text += _("发证机构登记的状态仍为“有效”，但已超过有效期。")
     if c.status_reason and status in (SUSPENDED, WITHDRAWN, CANCELLED, EXPIRED):
         text += _("原因：%(reason)s。") % values
-    as_of = _data_as_of(c)
+    as_of = c.data_as_of
     if as_of is None:
         text += _("发证机构尚未通过报送记录数据更新时间。")
     else:
         text += _("以上为%(cb)s于 %(day)s 报送的数据") % {
-            "cb": c.cb.name,
+            "cb": c.cb_name,
             "day": timezone.localtime(as_of).date().isoformat(),
         }
         if now - as_of > timedelta(days=SILENCE_DAYS):
@@ -147,11 +308,11 @@ def _explain_missing(number: str, figures: Coverage) -> str:
     return text
 
 
-def lookup(raw: str, *, on: date | None = None, now: datetime | None = None) -> Lookup:
-    """Find every certificate with the number as typed (full-width, spaces, lower case and
-    ``No.`` prefixes tolerated), effective status on ``on`` (today)."""
-    now = now or timezone.now()
-    day = on or timezone.localdate(now)
+def _resolve(raw: str, *, on: date | None, moment: datetime, cached: bool) -> Lookup:
+    """The answer's facts and explanation, without model instances. ``cached``: the "not
+    found" coverage figures may come from the shared cache (``freshness.cached_coverage``:
+    at most a minute old) instead of being counted at ``moment``."""
+    day = on or timezone.localdate(moment)
     try:
         number = normalise_certificate_number(raw)
     except InvalidCertificateNumber as error:
@@ -163,17 +324,12 @@ def lookup(raw: str, *, on: date | None = None, now: datetime | None = None) -> 
             _("“%(number)s”不是有效的证书编号：%(problem)s")
             % {"number": shown, "problem": error.detail},
         )
-    found = list(
-        Certificate.objects.with_number(number)
-        .select_related("cb__certificate_feed", "holder")
-        .prefetch_related("sites", "status_changes")
-        .order_by("cb__uscc")[:MAX_MATCHES]
-    )
+    found = _matches(number)
     if not found:
-        figures = coverage(now)
+        figures = cached_coverage() if cached else coverage(moment)
         return Lookup(False, number, day, _explain_missing(number, figures), coverage=figures)
-    found.sort(key=lambda c: (c.effective_status_on(day) != ACTIVE, c.cb.uscc))
-    explanation = _explain(found[0], day, now)
+    found.sort(key=lambda c: (c.effective_status_on(day) != ACTIVE, c.cb_uscc))
+    explanation = _explain(found[0], day, moment)
     if len(found) > 1:
         explanation = (
             _(
@@ -183,10 +339,26 @@ def lookup(raw: str, *, on: date | None = None, now: datetime | None = None) -> 
             % {"count": len(found), "number": number}
             + explanation
         )
-    return Lookup(True, number, day, explanation, found)
+    return Lookup(True, number, day, explanation, facts=found)
 
 
-def certificate_payload(certificate: Certificate, on: date) -> dict[str, Any]:
+def lookup(raw: str, *, on: date | None = None, now: datetime | None = None) -> Lookup:
+    """Find every certificate with the number as typed (full-width, spaces, lower case and
+    ``No.`` prefixes tolerated), effective status on ``on`` (today). ``matches`` holds the
+    certificates as models (body, its feed and holder loaded), in the answer's order."""
+    found = _resolve(raw, on=on, moment=now or timezone.now(), cached=now is None)
+    if not found.facts:
+        return found
+    by_id = Certificate.objects.select_related("cb__certificate_feed", "holder").in_bulk(
+        [fact.id for fact in found.facts]
+    )
+    models = [by_id[fact.id] for fact in found.facts if fact.id in by_id]
+    return Lookup(
+        found.found, found.number, found.on, found.explanation, models, found.coverage, found.facts
+    )
+
+
+def certificate_payload(certificate: Match, on: date) -> dict[str, Any]:
     """One certificate as the answer shows it (JSON values only: it is signed as is)."""
     c = certificate
     return {
@@ -194,8 +366,8 @@ def certificate_payload(certificate: Certificate, on: date) -> dict[str, Any]:
         "status": c.status,
         "effective_status": c.effective_status_on(on),
         "status_reason": c.status_reason,
-        "holder": {"uscc": c.holder.uscc, "name": c.holder_name},
-        "cb": {"uscc": c.cb.uscc, "name": c.cb.name, "data_as_of": _local(_data_as_of(c))},
+        "holder": {"uscc": c.holder_uscc, "name": c.holder_name},
+        "cb": {"uscc": c.cb_uscc, "name": c.cb_name, "data_as_of": _local(c.data_as_of)},
         "cert_type": c.cert_type,
         "cert_type_name": type_name(c.cert_type),
         "standards": list(c.standard_codes),
@@ -203,17 +375,8 @@ def certificate_payload(certificate: Certificate, on: date) -> dict[str, Any]:
         "is_accredited": c.is_accredited,
         "issued_on": c.issued_on.isoformat(),
         "expires_on": c.expires_on.isoformat(),
-        "sites": [{"address": s.address, "scope": s.scope} for s in c.sites.all()],
-        "history": [
-            {
-                "from_status": h.from_status or None,
-                "to_status": h.to_status,
-                "reason": h.reason,
-                "at": _local(h.changed_at),
-                "source": h.source,
-            }
-            for h in c.status_changes.all()
-        ],
+        "sites": [dict(site) for site in c.sites],
+        "history": [dict(change) for change in c.history],
     }
 
 
@@ -237,7 +400,7 @@ EMPTY_FIELDS: dict[str, Any] = {
 
 def answer_payload(found: Lookup, *, signed_at: datetime, key_id: str) -> dict[str, Any]:
     """The answer without its signature: exactly what is signed."""
-    matches = [certificate_payload(c, found.on) for c in found.matches]
+    matches = [certificate_payload(c, found.on) for c in found.facts]
     first = {k: v for k, v in matches[0].items() if k != "number"} if matches else EMPTY_FIELDS
     return {
         "found": found.found,
@@ -259,8 +422,8 @@ def canonical_json(payload: Mapping[str, Any]) -> bytes:
     )
 
 
-def sign_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    key = signing_key()
+def sign_payload(payload: Mapping[str, Any], key: SigningKey | None = None) -> dict[str, Any]:
+    key = key or signing_key()
     if payload.get("key_id") != key.key_id:
         raise ValueError("the payload names another key")
     return {**payload, "signature": key.sign(canonical_json(payload))}
@@ -269,10 +432,12 @@ def sign_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
 def signed_answer(
     raw: str, *, on: date | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
-    """The verification answer for a number as typed, signed (see the module docstring)."""
-    now = now or timezone.now()
-    found = lookup(raw, on=on, now=now)
-    return sign_payload(answer_payload(found, signed_at=now, key_id=signing_key().key_id))
+    """The verification answer for a number as typed, signed (see the module docstring).
+    Without ``now``, "not found" coverage figures may be up to a minute old (shared cache)."""
+    moment = now or timezone.now()
+    found = _resolve(raw, on=on, moment=moment, cached=now is None)
+    key = signing_key()
+    return sign_payload(answer_payload(found, signed_at=moment, key_id=key.key_id), key)
 
 
 def verify_answer(answer: Mapping[str, Any], public_key: Ed25519PublicKey) -> bool:

@@ -117,6 +117,23 @@ def test_verify_not_found_is_signed_and_explained(approved_cb):
     assert "不等于证书无效" in answer["explanation"] and answer["signature"]
 
 
+def test_verify_over_http_makes_a_bounded_number_of_queries(
+    approved_cb, cb_reviewer, django_assert_max_num_queries
+):
+    """The public hot path: certificates, sites and history, whatever the number of matches;
+    a miss reads the coverage figures from the cache once they are counted."""
+    post(bearer(cb_reviewer), [item(approved_cb), item(approved_cb, "OTHER-1")])
+    client = Client()
+    client.get("/api/v1/certificates/verify", {"number": "OTHER-1"})  # compiles, warms
+    with django_assert_max_num_queries(3):
+        answer = client.get("/api/v1/certificates/verify", {"number": NUMBER.lower()}).json()
+    assert answer["found"] and answer["history"] and answer["signature"]
+    client.get("/api/v1/certificates/verify", {"number": "NONE-1"})
+    with django_assert_max_num_queries(1):
+        answer = client.get("/api/v1/certificates/verify", {"number": "NONE-2"}).json()
+    assert answer["found"] is False and "不等于证书无效" in answer["explanation"]
+
+
 @pytest.mark.parametrize("number", ["", "a" * 101, "x\x00y"])
 def test_verify_refuses_bad_parameters(number):
     assert Client().get("/api/v1/certificates/verify", {"number": number}).status_code == 422

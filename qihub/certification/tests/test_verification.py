@@ -10,17 +10,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from qihub.accounts.models import Notification
-from qihub.certification.freshness import remind_silent_bodies
+from qihub.certification.freshness import cached_coverage, coverage, remind_silent_bodies
 from qihub.certification.models import Certificate, CertificationBodyFeed
 from qihub.certification.services import change_certificate_status, push_certificates
-from qihub.certification.signing import signing_key
+from qihub.certification.signing import generate_key_file, signing_key
 from qihub.certification.tests.conftest import item, run_command
 from qihub.certification.verification import (
     canonical_json,
     check_qr_signature,
+    lookup,
     qr_signature,
     signed_answer,
     verify_answer,
@@ -154,6 +157,96 @@ def test_qr_signature_garbage_is_rejected(approved_cb):
         assert not check_qr_signature(NUMBER, approved_cb.uscc, garbage)
 
 
+def test_answer_states_what_the_models_hold(
+    approved_cb, other_cb, cb_reviewer, other_cb_user, time_machine
+):
+    """The answer is read with prepared queries, not models: every field, site and history
+    entry must still say what the models say (types converted: dates, times, JSON, booleans)."""
+    time_machine.move_to(datetime(2025, 6, 1, 9, tzinfo=CHINA))
+    sites = [{"address": "大连市甘井子区华北路1号", "scope": "阀门生产"}, {"address": "二厂"}]
+    push_certificates(
+        items=[item(approved_cb, accredited=True, sites=sites, status_reason="")], by=cb_reviewer
+    )
+    push_certificates(items=[item(other_cb, status="suspended")], by=other_cb_user)
+    first = Certificate.objects.get(cb=approved_cb)
+    change_certificate_status(certificate=first, status="suspended", reason="暂停", by=cb_reviewer)
+    answer = signed_answer("00124q31001r0m")
+    assert answer["match_count"] == 2
+    for match in answer["matches"]:
+        model = Certificate.objects.select_related("cb__certificate_feed", "holder").get(
+            cb__uscc=match["cb"]["uscc"], number=NUMBER
+        )
+        assert match["status"] == model.status and match["holder"]["uscc"] == model.holder.uscc
+        assert match["cb"]["name"] == model.cb.name and match["scope"] == model.scope
+        assert match["standards"] == model.standard_codes and match["standards"]
+        assert match["is_accredited"] is model.is_accredited
+        assert match["issued_on"] == model.issued_on.isoformat() == "2024-01-15"
+        feed_at = timezone.localtime(model.cb.certificate_feed.last_upload_at)
+        assert match["cb"]["data_as_of"] == feed_at.isoformat(timespec="seconds")
+        assert match["sites"] == [
+            {"address": s.address, "scope": s.scope} for s in model.sites.order_by("id")
+        ]
+        assert [h["at"] for h in match["history"]] == [
+            timezone.localtime(h.changed_at).isoformat(timespec="seconds")
+            for h in model.status_changes.order_by("changed_at", "id")
+        ]
+    mine = next(m for m in answer["matches"] if m["cb"]["uscc"] == approved_cb.uscc)
+    assert mine["is_accredited"] is True
+    assert mine["sites"] == [
+        {"address": "大连市甘井子区华北路1号", "scope": "阀门生产"},
+        {"address": "二厂", "scope": ""},
+    ]
+    assert [(h["from_status"], h["to_status"], h["reason"]) for h in mine["history"]] == [
+        (None, "active", ""),
+        ("active", "suspended", "暂停"),
+    ]
+    assert mine["history"][0]["at"].endswith("+08:00")
+    # the page's lookup gives the same certificates, as models, in the same order
+    found = lookup(NUMBER)
+    assert [c.cb.uscc for c in found.matches] == [m["cb"]["uscc"] for m in answer["matches"]]
+
+
+def test_verification_makes_a_bounded_number_of_queries(
+    approved_cb, other_cb, cb_reviewer, other_cb_user, django_assert_max_num_queries
+):
+    for number in ("A-1", "A-2", "A-3"):
+        push_certificates(
+            items=[item(approved_cb, number, sites=[{"address": "x"}])], by=cb_reviewer
+        )
+        push_certificates(items=[item(other_cb, number)], by=other_cb_user)
+    signed_answer("A-1")  # the queries are compiled once per process
+    with django_assert_max_num_queries(3):  # certificates, sites, history: not per match
+        assert signed_answer("A-2")["match_count"] == 2
+    cache.clear()
+    with django_assert_max_num_queries(3):  # certificates, then coverage's two: cold cache
+        assert signed_answer("NOPE-1")["found"] is False
+    with django_assert_max_num_queries(1):  # certificates only: coverage comes from the cache
+        assert signed_answer("NOPE-2")["found"] is False
+
+
+def test_not_found_coverage_is_cached_a_minute_and_an_upload_refreshes_it(
+    approved_cb, other_cb, cb_reviewer, time_machine
+):
+    start = datetime(2025, 6, 1, 9, tzinfo=CHINA)
+    time_machine.move_to(start)
+    cache.clear()
+    push_certificates(items=[item(approved_cb)], by=cb_reviewer)
+    assert "有 1 家认证机构向平台报送" in signed_answer("NOPE-1")["explanation"]
+    # a feed written behind the services' back shows within the minute, not at once ...
+    CertificationBodyFeed.objects.create(organisation=other_cb, last_upload_at=start)
+    assert "有 1 家认证机构向平台报送" in signed_answer("NOPE-1")["explanation"]
+    # ... while an answer for an explicit moment is always counted
+    assert "有 2 家认证机构向平台报送" in signed_answer("NOPE-1", now=start)["explanation"]
+    time_machine.move_to(start + timedelta(seconds=61))
+    assert "有 2 家认证机构向平台报送" in signed_answer("NOPE-1")["explanation"]
+    assert cached_coverage() == coverage(start + timedelta(seconds=61))
+    # an upload through the services drops the cached figures at once
+    CertificationBodyFeed.objects.filter(organisation=other_cb).delete()
+    assert "有 2 家认证机构向平台报送" in signed_answer("NOPE-1")["explanation"]
+    push_certificates(items=[item(approved_cb, "NEW-1")], by=cb_reviewer)
+    assert "有 1 家认证机构向平台报送" in signed_answer("NOPE-1")["explanation"]
+
+
 # --- freshness and reminders --------------------------------------------------------------------
 
 
@@ -201,6 +294,23 @@ def test_verify_and_remind_commands(pushed):
     assert answer["found"] is True and verify_answer(answer, signing_key().public_key)
     code, out, _err = run_command("certification", "remind-silent", "--json")
     assert code == 0 and json.loads(out) == {"notified": 0}
+
+
+def test_a_replaced_key_file_is_read_again(settings, tmp_path, db):
+    path = tmp_path / "signing.pem"
+    first = generate_key_file(path)
+    settings.QIHUB_SIGNING_KEY_FILE = str(path)
+    assert signing_key() is signing_key()  # parsed once, not per answer
+    assert signing_key().key_id == first.key_id
+    path.unlink()
+    second = generate_key_file(path)
+    stamp = os.stat(path).st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))  # a different modification time, however fast the disk
+    assert signing_key().key_id == second.key_id != first.key_id
+    assert verify_answer(signed_answer("NOPE-1"), second.public_key)
+    path.unlink()
+    with pytest.raises(ImproperlyConfigured):
+        signing_key()
 
 
 def test_production_without_a_key_file_refuses_to_sign(settings):
