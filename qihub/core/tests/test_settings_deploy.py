@@ -1,9 +1,12 @@
 """Production settings must pass Django's deployment checks, and refuse to start without a key."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -41,3 +44,25 @@ def test_startup_fails_without_a_secret_key():
     result = qihub("check", env=env)
     assert result.returncode != 0
     assert "QIHUB_SECRET_KEY" in result.stderr
+
+
+def _redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_the_shared_cache_works_on_redis_when_configured():
+    if not _redis_reachable():
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (CI and production have it)")
+    env = {**PRODUCTION, "QIHUB_REDIS_URL": "redis://127.0.0.1:6379/15"}
+    script = (
+        "from django.core.cache import cache; "
+        "cache.set('qihub-redis-check', 41, 30); print(cache.incr('qihub-redis-check'))"
+    )
+    result = qihub("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The shell prints its start-up banner first; the answer is the last line.
+    assert result.stdout.strip().splitlines()[-1] == "42"
