@@ -43,9 +43,14 @@ def parse_rate(rate: str) -> Rate:
     return Rate(limit=limit, period_seconds=period)
 
 
+def clock() -> float:
+    """Seconds since the epoch; the fixed windows below are cut from it (tests hold it still)."""
+    return time.time()
+
+
 def hit(scope: str, identity: str, rate: Rate, *, now: float | None = None) -> ThrottleResult:
     """Count one request of ``identity`` in ``scope``; allowed while within the rate."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     window = int(now // rate.period_seconds)
     # Hashed so any identity (IPv6, user input) makes a short key every cache backend accepts.
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
