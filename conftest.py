@@ -21,9 +21,9 @@ from qihub.accounts.tests.factories import (
     UserFactory,
     uscc_for,
 )
+from qihub.core import throttling
 from qihub.reference.loader import ensure_reference_data
 from qihub.reference.models import Region
-from qihub.web import throttling
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _throttle_clock_held_still(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Page throttles count in fixed windows (qihub.web.throttling): a test whose requests
+    # Throttles count in fixed windows (qihub.core.throttling): a test whose requests
     # straddled a minute boundary saw its count restart and failed now and then.
     moment = throttling.clock()
     monkeypatch.setattr(throttling, "clock", lambda: moment)

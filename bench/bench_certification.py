@@ -13,8 +13,8 @@ latency of both; the goal is a throughput ratio (baseline time / product time) â
 
 What the baseline leaves out, and the product keeps: input normalisation, body name, holder,
 sites and history, the effective status and explanation, coverage figures on a miss, the
-signature, ninja's parameter and response validation, and the API throttles (two per request,
-each a read and a write of the cache: the database cache here, as without QIHUB_REDIS_URL).
+signature, ninja's parameter validation, and the API throttle (one upsert of its counter row
+per request: the database store here, as without QIHUB_REDIS_URL; see docs/adr/0004).
 Both sides go through the same middleware, on the same database, in alternating blocks.
 
 National (opt-in, ``QIHUB_BENCH_NATIONAL=1``, not with ``--quick``, as bench_matching does):
@@ -189,8 +189,8 @@ def _verification(
     rng = random.Random(6)
     sample = _sample_numbers(rng, SAMPLE // (4 if context.quick else 1))
     sample += [f"NOT-A-NUMBER-{n}" for n in range(len(sample) // 10)]
-    # Both API throttles still run (and write their counters to the cache) on every request;
-    # their rates are only raised so that the sample is never refused.
+    # The API throttle still counts every request (in the database, as without Redis); its
+    # rates are only raised so that the sample is never refused.
     with override_settings(
         ROOT_URLCONF=__name__,
         ALLOWED_HOSTS=["testserver"],

@@ -131,13 +131,15 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (throttling and lockout counters must be shared between workers) ----------------------
-_redis_url = env.str("QIHUB_REDIS_URL", default="")
-if _redis_url:
+# --- Cache and request counters (both must be shared between workers) ---------------------------
+# Throttle counters (qihub.core.throttling) live in Redis when it is configured, else in the
+# database; the cache holds everything else that workers share.
+QIHUB_REDIS_URL = env.str("QIHUB_REDIS_URL", default="")
+if QIHUB_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_url,
+            "LOCATION": QIHUB_REDIS_URL,
         }
     }
 else:

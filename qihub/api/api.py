@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -56,8 +55,8 @@ api = QIHubAPI(
     ),
     urls_namespace="api",
     throttle=[
-        ClientAnonThrottle(settings.QIHUB_THROTTLE_ANON),
-        ClientAuthThrottle(settings.QIHUB_THROTTLE_USER),
+        ClientAnonThrottle(),
+        ClientAuthThrottle(),
     ],
 )
 install_error_handlers(api)

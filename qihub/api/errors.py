@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -93,7 +94,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def throttled(request: HttpRequest, exc: NinjaThrottled) -> HttpResponse:
         response = problem(429, "throttled", "Too many requests; slow down and retry later.")
         if exc.wait:
-            response["Retry-After"] = str(int(exc.wait) + 1)
+            response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
         return response
 
     @api.exception_handler(HttpError)

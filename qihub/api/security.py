@@ -8,18 +8,20 @@ unsafe requests must be JSON, and must carry a CSRF token unless they use a bear
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 
 from qihub.accounts.queries import user_for_api_token
 from qihub.api.errors import problem
 from qihub.core.http import client_ip
+from qihub.core.throttling import cached_rate, hit
 
 API_PREFIX = "/api/"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -100,34 +102,55 @@ class ApiRequestGuardMiddleware:
         return None
 
 
-class _RateFromSettings:
-    """Reads its rate from settings on each request, so operators (and tests) can change it
-    without rebuilding the API; identifies clients by the trusted address only."""
+class _CountedThrottle(BaseThrottle):
+    """A ninja throttle on ``qihub.core.throttling``'s fixed-window counters: one round trip
+    per request (ninja's own throttles read and rewrite a list of timestamps in the cache).
+    The rate is read from settings on each request, so operators (and tests) can change it
+    without rebuilding the API. ninja asks ``wait()`` right after a refusal, on the same thread:
+    the answer is kept per thread, as one throttle object serves every request."""
 
+    scope: str
     setting_name: str
-    rate: str | None
-    num_requests: int | None
-    duration: int | None
+
+    def __init__(self) -> None:
+        self._last = threading.local()
+
+    def identity(self, request: HttpRequest) -> str | None:
+        """Who is counted, or None when this throttle does not apply to the request."""
+        raise NotImplementedError
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = getattr(settings, self.setting_name)
-        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[attr-defined]
-        return super().allow_request(request)  # type: ignore[misc]
+        identity = self.identity(request)
+        if identity is None:
+            return True
+        result = hit(self.scope, identity, cached_rate(getattr(settings, self.setting_name)))
+        self._last.retry_after = result.retry_after_seconds
+        return result.allowed
 
-    def get_ident(self, request: HttpRequest) -> str:
+    def wait(self) -> float | None:
+        return getattr(self._last, "retry_after", None)
+
+
+class ClientAnonThrottle(_CountedThrottle):
+    """Unauthenticated requests, by trusted client address (``core.http.client_ip``)."""
+
+    scope = "api-anon"
+    setting_name = "QIHUB_THROTTLE_ANON"
+
+    def identity(self, request: HttpRequest) -> str | None:
+        if getattr(request, "auth", None) is not None:
+            return None
         return client_ip(request)
 
 
-class ClientAnonThrottle(_RateFromSettings, AnonRateThrottle):
-    setting_name = "QIHUB_THROTTLE_ANON"
+class ClientAuthThrottle(_CountedThrottle):
+    """Authenticated requests, by user (session or any of their tokens)."""
 
-
-class ClientAuthThrottle(_RateFromSettings, AuthRateThrottle):
+    scope = "api-user"
     setting_name = "QIHUB_THROTTLE_USER"
 
-    def allow_request(self, request: HttpRequest) -> bool:
-        # Unauthenticated requests are ClientAnonThrottle's, at a stricter rate: counting them
-        # here too only cost two more cache writes per public request.
-        if getattr(request, "auth", None) is None:
-            return True
-        return bool(super().allow_request(request))
+    def identity(self, request: HttpRequest) -> str | None:
+        auth = getattr(request, "auth", None)
+        if auth is None:
+            return None  # ClientAnonThrottle's, at a stricter rate
+        return f"user:{getattr(auth, 'pk', None) or auth}"

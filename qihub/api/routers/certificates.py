@@ -26,10 +26,11 @@ from qihub.certification.queries import certificates_for_holder
 from qihub.certification.services import push_certificates
 from qihub.certification.signing import ALGORITHM, signing_key
 from qihub.certification.types import type_name
-from qihub.certification.verification import signed_answer
+from qihub.certification.verification import signed_answer_json
 from qihub.core.http import AuthenticatedRequest
 
 router = Router(tags=["certificates"])
+JSON_UTF8 = "application/json; charset=utf-8"
 
 CANONICALISATION = (
     "signature = base64url (unpadded) Ed25519 over the UTF-8 bytes of the answer without its "
@@ -78,8 +79,10 @@ def certificate_item(certificate: Certificate) -> dict[str, Any]:
 )
 def verify_certificate(
     request: HttpRequest, params: Query[CertificateVerifyParams]
-) -> dict[str, Any]:
-    return signed_answer(params.number)
+) -> HttpResponse:
+    # Sent as signed, not re-validated and re-encoded by ninja: VerificationOut documents it
+    # and the API tests check answers against it.
+    return HttpResponse(signed_answer_json(params.number), content_type=JSON_UTF8)
 
 
 @router.get(

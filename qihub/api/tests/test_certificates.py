@@ -10,7 +10,9 @@ from django.test import Client
 from qihub.accounts.models import Organisation
 from qihub.accounts.services import issue_api_token
 from qihub.accounts.tests.factories import OrganisationFactory, uscc_for
+from qihub.api.schemas.certificates import VerificationOut
 from qihub.certification.models import Certificate, CertificateStatusChange
+from qihub.certification.signing import verify
 from qihub.certification.tests.conftest import item
 from qihub.certification.tests.factories import approve_body
 from qihub.certification.verification import verify_answer
@@ -110,6 +112,30 @@ def test_verify_answer_checks_with_the_published_key_only(approved_cb, cb_review
     assert not verify_answer(answer, public_key)  # type: ignore[arg-type]
 
 
+def test_verify_answers_are_what_the_schema_documents(approved_cb, cb_reviewer):
+    # The route sends its signed bytes as they are: nothing else holds them to the schema.
+    post(bearer(cb_reviewer), [item(approved_cb)])
+    for number in (NUMBER, "NONE-1", "!!!"):
+        response = Client().get("/api/v1/certificates/verify", {"number": number})
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        answer = json.loads(response.content.decode("utf-8"))
+        assert VerificationOut.model_validate(answer).model_dump(mode="json") == answer, number
+
+
+def test_verify_answer_body_is_the_signed_bytes_and_the_signature(approved_cb, cb_reviewer):
+    post(bearer(cb_reviewer), [item(approved_cb)])
+    client = Client()
+    public_key = serialization.load_pem_public_key(
+        client.get("/api/v1/certificates/key").json()["public_key_pem"].encode()
+    )
+    body = client.get("/api/v1/certificates/verify", {"number": NUMBER}).content
+    signed, separator, tail = body.rpartition(b',"signature":"')
+    assert separator and tail.endswith(b'"}')
+    signature = tail[:-2].decode("ascii")
+    assert verify(public_key, signature, signed + b"}")  # type: ignore[arg-type]
+    assert not verify(public_key, signature, signed.replace(b"active", b"revoked") + b"}")  # type: ignore[arg-type]
+
+
 def test_verify_not_found_is_signed_and_explained(approved_cb):
     response = Client().get("/api/v1/certificates/verify", {"number": "NONE-1"})
     answer = response.json()
@@ -120,20 +146,22 @@ def test_verify_not_found_is_signed_and_explained(approved_cb):
 def test_verify_over_http_makes_a_bounded_number_of_queries(
     approved_cb, cb_reviewer, django_assert_max_num_queries
 ):
-    """The public hot path: certificates, sites and history, whatever the number of matches;
-    a miss reads the coverage figures from the cache once they are counted."""
+    """The public hot path: the throttle's counter, then certificates, sites and history,
+    whatever the number of matches; a miss reads the coverage figures from the cache once
+    they are counted."""
     post(bearer(cb_reviewer), [item(approved_cb), item(approved_cb, "OTHER-1")])
     client = Client()
     client.get("/api/v1/certificates/verify", {"number": "OTHER-1"})  # compiles, warms
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(1 + 3):
         answer = client.get("/api/v1/certificates/verify", {"number": NUMBER.lower()}).json()
     assert answer["found"] and answer["history"] and answer["signature"]
     client.get("/api/v1/certificates/verify", {"number": "NONE-1"})
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(1 + 1):
         answer = client.get("/api/v1/certificates/verify", {"number": "NONE-2"}).json()
     assert answer["found"] is False and "不等于证书无效" in answer["explanation"]
 
 
+@pytest.mark.django_db  # bad requests count against the throttle too
 @pytest.mark.parametrize("number", ["", "a" * 101, "x\x00y"])
 def test_verify_refuses_bad_parameters(number):
     assert Client().get("/api/v1/certificates/verify", {"number": number}).status_code == 422

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.conf import settings
 from django.utils import timezone
@@ -44,6 +45,7 @@ def test_pages_stay_chinese_whatever_the_browser_asks(client, reference):
     assert '<html lang="en"' in client.get("/").content.decode()
 
 
+@pytest.mark.django_db  # the API throttle counts the request in the database
 def test_api_honours_accept_language(client):
     response = client.get("/api/v1/organisations/123", HTTP_ACCEPT_LANGUAGE="en")
     assert "18" in response.json()["detail"]

@@ -38,8 +38,8 @@ from qihub.certification.watchlists import (
 )
 from qihub.core.errors import DomainError
 from qihub.core.http import HtmxRequest, client_ip
+from qihub.core.throttling import hit, parse_rate
 from qihub.reference.models import Region
-from qihub.web.throttling import hit, parse_rate
 
 PAGE_SIZE = 30
 

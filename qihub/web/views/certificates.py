@@ -33,7 +33,7 @@ from qihub.certification.signing import ALGORITHM, signing_key
 from qihub.certification.types import type_name
 from qihub.certification.verification import check_qr_signature, lookup, qr_path
 from qihub.core.http import HtmxRequest, client_ip
-from qihub.web.throttling import hit, parse_rate
+from qihub.core.throttling import hit, parse_rate
 
 PAGE_SIZE = 20
 

@@ -41,6 +41,7 @@ from qihub.accounts.services import update_organisation_profile
 from qihub.core.errors import DomainError
 from qihub.core.http import HtmxRequest, client_ip
 from qihub.core.imports import ImportFileError, ImportResult, run_import
+from qihub.core.throttling import hit, parse_rate
 from qihub.institutions.errors import InstitutionNotFound
 from qihub.institutions.importers import CapabilityImporter, import_scope
 from qihub.institutions.models import (
@@ -70,7 +71,6 @@ from qihub.web.forms.institutions import (
     InstitutionProfileForm,
     ScopeUploadForm,
 )
-from qihub.web.throttling import hit, parse_rate
 from qihub.web.views.organisations import pin_config
 
 PAGE_SIZE = 20

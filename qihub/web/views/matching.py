@@ -33,6 +33,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from qihub.accounts.models import Organisation
 from qihub.core.http import HtmxRequest, client_ip
+from qihub.core.throttling import hit, parse_rate
 from qihub.institutions.models import CapabilityLine, Qualification
 from qihub.matching.engine import InstitutionMatch, MatchedLine, match
 from qihub.matching.understanding import Need, region_table, understand
@@ -46,7 +47,6 @@ from qihub.web.forms.matching import (
     Search,
 )
 from qihub.web.localise import localised
-from qihub.web.throttling import hit, parse_rate
 from qihub.web.views.institutions import Validity, validity
 
 REQUEST_NEW_PATH = "/requests/new/"  # the service-request form (matching requests pages)

@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from qihub.core.http import client_ip
+from qihub.core.throttling import hit, parse_rate
 from qihub.web.forms.accounts import LoginForm
-from qihub.web.throttling import hit, parse_rate
 
 
 def lockout_minutes() -> int:
