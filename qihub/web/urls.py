@@ -4,6 +4,7 @@ from django.urls import path
 
 from qihub.web.views import (
     account,
+    certificate_manage,
     certificate_tools,
     certificates,
     declarations,
@@ -79,6 +80,17 @@ urlpatterns = [
         name="certificate-risk-status",
     ),
     path("certificates/figures/", certificate_tools.figures, name="certificate-figures"),
+    path("certificates/manage/", certificate_manage.certificate_manage, name="certificate-manage"),
+    path(
+        "certificates/manage/upload/",
+        certificate_manage.certificate_manage_upload,
+        name="certificate-manage-upload",
+    ),
+    path(
+        "certificates/manage/template.csv",
+        certificate_manage.certificate_manage_template,
+        name="certificate-manage-template",
+    ),
     path(
         "certificates/v/<path:number>",
         certificates.certificate_qr_landing,
@@ -88,6 +100,11 @@ urlpatterns = [
         "certificates/<uuid:public_id>/",
         certificates.certificate_detail,
         name="certificate-detail",
+    ),
+    path(
+        "certificates/<uuid:public_id>/status/",
+        certificate_manage.certificate_status_change,
+        name="certificate-status-change",
     ),
     path(
         "certificates/<uuid:public_id>/qr.svg",

@@ -28,12 +28,15 @@ from qihub.certification.queries import (
     certificate_by_body_and_number,
     certificate_by_public_id,
     certificates_for_holder,
+    may_write_certificates_of,
+    next_statuses,
 )
 from qihub.certification.signing import ALGORITHM, signing_key
 from qihub.certification.types import type_name
 from qihub.certification.verification import check_qr_signature, lookup, qr_path
 from qihub.core.http import HtmxRequest, client_ip
 from qihub.core.throttling import hit, parse_rate
+from qihub.web.forms.certificate_manage import CertificateStatusForm
 
 PAGE_SIZE = 20
 
@@ -100,7 +103,7 @@ def _badge(certificate: Certificate, status: str) -> dict[str, str]:
     }
 
 
-def _row(certificate: Certificate, today: Any) -> dict[str, Any]:
+def certificate_row(certificate: Certificate, today: Any) -> dict[str, Any]:
     status = certificate.effective_status_on(today)
     feed = getattr(certificate.cb, "certificate_feed", None)
     return {
@@ -133,7 +136,7 @@ def certificate_search(request: HtmxRequest) -> HttpResponse:
             "form": form,
             "verify_form": CertificateVerifyForm(),
             "page": page,
-            "rows": [_row(c, today) for c in page] if page is not None else [],
+            "rows": [certificate_row(c, today) for c in page] if page is not None else [],
             "elided_pages": elided,
             "list_url": request.path,
             "target": "certificate-results",
@@ -162,7 +165,7 @@ def certificate_verify(request: HtmxRequest) -> HttpResponse:
         {
             "form": form,
             "answer": answer,
-            "rows": [_row(c, today) for c in answer.matches] if answer else [],
+            "rows": [certificate_row(c, today) for c in answer.matches] if answer else [],
             "asked": bool(number.strip()),
         },
     )
@@ -173,7 +176,7 @@ def _detail_context(request: HtmxRequest, certificate: Certificate) -> dict[str,
     as_of = data_as_of(certificate.cb_id)
     stale = as_of is not None and (timezone.now() - as_of).days > SILENCE_DAYS
     return {
-        "row": _row(certificate, today),
+        "row": certificate_row(certificate, today),
         "certificate": certificate,
         "history": list(certificate.status_changes.all()),
         "sites": list(certificate.sites.all()),
@@ -184,17 +187,32 @@ def _detail_context(request: HtmxRequest, certificate: Certificate) -> dict[str,
     }
 
 
+def render_certificate(
+    request: HtmxRequest,
+    certificate: Certificate,
+    *,
+    status_form: CertificateStatusForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A certificate's page; with the status-change form for those who may write it (the form
+    posts to ``certificate_manage.certificate_status_change``)."""
+    context = _detail_context(request, certificate)
+    context["verification_url"] = request.build_absolute_uri(
+        qr_path(certificate.number, certificate.cb.uscc)
+    )
+    if status_form is None and may_write_certificates_of(request.user, certificate.cb_id):
+        status_form = CertificateStatusForm(offered=next_statuses(certificate.status))
+    context["status_form"] = status_form
+    return render(request, "web/certificates/detail.html", context, status=status)
+
+
 @require_safe
 def certificate_detail(request: HtmxRequest, public_id: UUID) -> HttpResponse:
     try:
         certificate = certificate_by_public_id(public_id, user=request.user)
     except CertificateNotFound as error:
         raise Http404(error.detail) from None
-    context = _detail_context(request, certificate)
-    context["verification_url"] = request.build_absolute_uri(
-        qr_path(certificate.number, certificate.cb.uscc)
-    )
-    return render(request, "web/certificates/detail.html", context)
+    return render_certificate(request, certificate)
 
 
 @require_safe
