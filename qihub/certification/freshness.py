@@ -34,7 +34,7 @@ from qihub.institutions.numbers import QualificationType
 
 SILENCE_DAYS = 30
 NOTICE_KIND = "certificate_feed_silent"
-FEED_HELP_PATH = "/certificates/"
+DESK_PATH = "/certificates/manage/?cb={uscc}"  # the body's desk (web), where it uploads
 COVERAGE_CACHE_KEY = "qihub:certification:coverage:v1:{day}"
 COVERAGE_CACHE_SECONDS = 60
 
@@ -192,7 +192,7 @@ def remind_silent_bodies(now: datetime | None = None, *, by: User | None = None)
                 title = _("贵机构尚未向平台报送认证证书数据")
                 message = _(
                     "平台尚未收到贵机构的证书数据。公众查验证书时，未报送的证书只能显示为“未找到”。"
-                    "请通过“qihub import certificates”文件导入或 POST /api/v1/certificates/batch "
+                    "请在平台的“证书管理”页面上传证书文件，或通过 POST /api/v1/certificates/batch "
                     "接口报送。"
                 )
             else:
@@ -207,7 +207,7 @@ def remind_silent_bodies(now: datetime | None = None, *, by: User | None = None)
                 kind=NOTICE_KIND,
                 title=title,
                 message=message,
-                link=FEED_HELP_PATH,
+                link=DESK_PATH.format(uscc=item.organisation.uscc),
                 by=by,
             )
             feed.silence_reminded_at = now

@@ -265,6 +265,10 @@ def test_silent_bodies_are_reminded_once_per_silence_period(approved_cb, cb_revi
     assert sorted(n.recipient_organisation_id for n in notices) == sorted(
         [approved_cb.pk, other_cb.pk]
     )
+    # each notice leads to the body's own desk, where it can upload
+    assert {n.link for n in notices} == {
+        f"/certificates/manage/?cb={body.uscc}" for body in (approved_cb, other_cb)
+    }
     # a new upload starts a new period
     CertificationBodyFeed.objects.filter(organisation=approved_cb).update(
         last_upload_at=start + timedelta(days=50)
