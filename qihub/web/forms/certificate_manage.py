@@ -4,20 +4,16 @@ a certificate's page. They check shape only; the certification services decide t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePath
 from typing import Any, cast
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from qihub.accounts.models import Organisation
 from qihub.certification.models import Certificate
 from qihub.certification.types import type_name
 from qihub.web.forms.institutions import FilterForm
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-UPLOAD_SUFFIXES = (".csv", ".xlsx")
+from qihub.web.forms.uploads import DataFileUploadForm, data_file_field
 
 
 class DeskFilterForm(FilterForm):
@@ -50,22 +46,8 @@ class DeskFilterForm(FilterForm):
         ]
 
 
-class CertificateUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("证书数据文件"),
-        help_text=_("CSV（UTF-8）或 XLSX，首行为列名，最大 20 MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-    check_only = forms.BooleanField(label=_("只检查，不写入"), required=False)
-
-    def clean_file(self) -> UploadedFile:
-        upload = cast(UploadedFile, self.cleaned_data["file"])
-        suffix = PurePath(upload.name or "").suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(_("只接受 .csv 或 .xlsx 文件"))
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 20 MB，请拆分后分批上传"))
-        return upload
+class CertificateUploadForm(DataFileUploadForm):
+    file = data_file_field(_("证书数据文件"))
 
 
 class BodyChoiceForm(forms.Form):

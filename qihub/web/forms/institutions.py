@@ -4,20 +4,17 @@ profile and the scope upload. They check shape only; the institutions services d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePath
 from typing import Any, cast
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from qihub.accounts.models import Organisation
 from qihub.institutions.models import QUALIFICATION_TYPE_CHOICES, CapabilityLine, Qualification
 from qihub.reference.models import Field, Region
+from qihub.web.forms.uploads import DataFileUploadForm, data_file_field
 from qihub.web.localise import localised
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-UPLOAD_SUFFIXES = (".csv", ".xlsx")
 SERVICE_SCOPE = "service"  # the qualification choice for lines that need none
 INSTITUTION_KIND_CHOICES = [
     (kind.value, kind.label) for kind in Organisation.Kind if kind in Organisation.INSTITUTION_KINDS
@@ -160,15 +157,11 @@ class InstitutionProfileForm(forms.Form):
         }
 
 
-class ScopeUploadForm(forms.Form):
+class ScopeUploadForm(DataFileUploadForm):
     MERGE = "merge"
     REPLACE = "replace"
 
-    file = forms.FileField(
-        label=_("能力范围文件"),
-        help_text=_("CSV（UTF-8）或 XLSX，首行为列名，最大 20 MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
+    file = data_file_field(_("能力范围文件"))
     mode = forms.ChoiceField(
         label=_("导入方式"),
         choices=[
@@ -183,7 +176,6 @@ class ScopeUploadForm(forms.Form):
         required=False,
         help_text=_("仅“替换”时使用；文件中的每一行都须属于该资质。"),
     )
-    check_only = forms.BooleanField(label=_("只检查，不写入"), required=False)
 
     def __init__(self, *args: Any, qualifications: Sequence[Qualification], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,15 +183,6 @@ class ScopeUploadForm(forms.Form):
         choices += [(str(q.pk), f"{q.get_type_display()} {q.number}") for q in qualifications]
         choices.append((SERVICE_SCOPE, str(_("技术服务（无需资质）"))))
         cast(forms.ChoiceField, self.fields["qualification"]).choices = choices
-
-    def clean_file(self) -> UploadedFile:
-        upload = cast(UploadedFile, self.cleaned_data["file"])
-        suffix = PurePath(upload.name or "").suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(_("只接受 .csv 或 .xlsx 文件"))
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 20 MB，请拆分后分批上传"))
-        return upload
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

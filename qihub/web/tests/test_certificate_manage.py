@@ -472,7 +472,7 @@ def test_unreadable_files_are_refused(
 def test_oversized_file_is_refused(
     approved_cb: Organisation, cb_reviewer: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("qihub.web.forms.certificate_manage.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("qihub.web.forms.uploads.MAX_UPLOAD_BYTES", 10)
 
     response = upload(client_for(cb_reviewer), approved_cb, csv_bytes([row(approved_cb)]))
 

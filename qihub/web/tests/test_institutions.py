@@ -601,7 +601,7 @@ def test_unreadable_files_are_refused(
 def test_oversized_file_is_refused(
     lab: Organisation, lab_admin: User, catalogue: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("qihub.web.forms.institutions.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("qihub.web.forms.uploads.MAX_UPLOAD_BYTES", 10)
     qualification(lab)
 
     response = upload(client_for(lab_admin), lab, csv_bytes([scope_row(lab)]))

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.uploadedfile import UploadedFile
@@ -52,23 +49,25 @@ from qihub.certification.queries import (
 from qihub.certification.records import COLUMNS, CertificateData
 from qihub.certification.services import change_certificate_status
 from qihub.core.errors import DomainError
-from qihub.core.http import HtmxRequest, client_ip
-from qihub.core.imports import ImportFileError, ImportResult, RowError, RowInvalid, run_import
-from qihub.core.throttling import hit, parse_rate
+from qihub.core.http import HtmxRequest
+from qihub.core.imports import RowInvalid, run_import
 from qihub.web.forms.certificate_manage import (
-    MAX_UPLOAD_BYTES,
     BodyChoiceForm,
     CertificateStatusForm,
     CertificateUploadForm,
     DeskFilterForm,
 )
+from qihub.web.throttles import write_throttle
+from qihub.web.uploads import (
+    SHOWN_ROW_ERRORS,
+    UploadOutcome,
+    import_upload,
+    too_large_outcome,
+)
 from qihub.web.views.certificates import certificate_row, render_certificate
 
 PAGE_SIZE = 25
 EXPIRING_DAYS = 30
-SHOWN_ROW_ERRORS = 200
-# A request body this much larger than the file limit is refused before it is read.
-UPLOAD_OVERHEAD_BYTES = 64 * 1024
 # The template's example holder: a valid Dalian USCC that reads "EXAMPL", refused by the desk so
 # an example row left in the file never reaches the public register.
 EXAMPLE_HOLDER_USCC = make_uscc("91210200MA0EXAMPL")
@@ -106,21 +105,6 @@ def desk_required(view: View) -> View:
 
 
 # --- the desk ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UploadOutcome:
-    result: ImportResult | None = None
-    file_error: str = ""  # the file could not be read: nothing was checked
-    write_error: str = ""  # a service refused the write: nothing was written
-
-    @property
-    def errors(self) -> list[RowError]:
-        return self.result.errors[:SHOWN_ROW_ERRORS] if self.result else []
-
-    @property
-    def ok(self) -> bool:
-        return self.result is not None and self.result.ok and not self.write_error
 
 
 def render_desk(
@@ -221,41 +205,17 @@ class DeskCertificateImporter(CertificateImporter):
         return parsed
 
 
-def _throttled(request: HtmxRequest) -> HttpResponse | None:
-    """Refuse uploads that come too fast from one address, as the institutions' scope upload."""
-    rate = getattr(settings, "QIHUB_THROTTLE_UPLOAD", settings.QIHUB_THROTTLE_LOGIN)
-    result = hit("certificate-manage-upload", client_ip(request), parse_rate(rate))
-    if result.allowed:
-        return None
-    response = HttpResponse(
-        _("提交过于频繁，请在 %(seconds)d 秒后再试。") % {"seconds": result.retry_after_seconds},
-        status=429,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = str(result.retry_after_seconds)
-    return response
-
-
 def _import_upload(
     body: Organisation, upload: UploadedFile, *, dry_run: bool, by: User
 ) -> UploadOutcome:
-    """Save the upload to a temporary file (the importer reads it twice, streaming), check every
-    row and write all of it or nothing. The temporary file is always removed."""
-    suffix = Path(upload.name or "certificates.csv").suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="qihub-certificates-") as directory:
-        path = Path(directory) / f"certificates{suffix}"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        try:
-            result = run_import(DeskCertificateImporter(body), path, by=by, dry_run=dry_run)
-        except ImportFileError as error:
-            return UploadOutcome(file_error=error.detail)
-        except DomainError as error:
-            # Raised while writing (a forbidden status change, a holder that cannot be
-            # created, a body the user may not write): the transaction was rolled back.
-            return UploadOutcome(write_error=error.detail)
-    return UploadOutcome(result=result)
+    """Check every row of the uploaded certificates and write all of them or nothing."""
+
+    def run(path: Path) -> UploadOutcome:
+        return UploadOutcome(
+            run_import(DeskCertificateImporter(body), path, by=by, dry_run=dry_run)
+        )
+
+    return import_upload(upload, "certificates", run)
 
 
 @require_POST
@@ -266,14 +226,12 @@ def certificate_manage_upload(request: HtmxRequest, desk: BodyDesk) -> HttpRespo
         return redirect("web:certificate-manage")
     if not desk.can_write:
         return _forbidden(request, _("您可以查看该认证机构的证书，但不能代其上传或变更证书"))
-    refused = _throttled(request)
+    refused = write_throttle(request, "certificate-manage-upload")
     if refused is not None:
         return refused
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES:
-        # Refused before Django reads the body: say so on the page, not with a bare 413.
-        outcome = UploadOutcome(file_error=_("文件超过 20 MB，请拆分后分批上传"))
-        return render_desk(request, desk, outcome=outcome, status=413)
+    too_large = too_large_outcome(request)
+    if too_large is not None:
+        return render_desk(request, desk, outcome=too_large, status=413)
     form = CertificateUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_desk(request, desk, upload_form=form, status=400)

@@ -7,7 +7,6 @@ from typing import Any, cast
 from uuid import UUID
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -37,9 +36,9 @@ from qihub.certification.watchlists import (
     watches_of,
 )
 from qihub.core.errors import DomainError
-from qihub.core.http import HtmxRequest, client_ip
-from qihub.core.throttling import hit, parse_rate
+from qihub.core.http import HtmxRequest
 from qihub.reference.models import Region
+from qihub.web.throttles import TOO_MANY_SUBMISSIONS, visitor_throttle
 
 PAGE_SIZE = 30
 
@@ -109,23 +108,6 @@ class BulkForm(forms.Form):
     )
 
 
-def _throttled(request: HtmxRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        identity, rate = f"user:{request.user.pk}", settings.QIHUB_THROTTLE_USER
-    else:
-        identity, rate = f"ip:{client_ip(request)}", settings.QIHUB_THROTTLE_ANON
-    result = hit("web-certificate-bulk", identity, parse_rate(rate))
-    if result.allowed:
-        return None
-    response = HttpResponse(
-        _("提交过于频繁，请在 %(seconds)d 秒后再试。") % {"seconds": result.retry_after_seconds},
-        status=429,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = str(result.retry_after_seconds)
-    return response
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def bulk_verify(request: HtmxRequest) -> HttpResponse:
     form = BulkForm(request.POST or None, request.FILES or None)
@@ -133,7 +115,7 @@ def bulk_verify(request: HtmxRequest) -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
-        refused = _throttled(request)
+        refused = visitor_throttle(request, "web-certificate-bulk", message=TOO_MANY_SUBMISSIONS)
         if refused is not None:
             return refused
         if form.is_valid():

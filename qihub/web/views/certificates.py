@@ -10,12 +10,10 @@ from uuid import UUID
 
 import segno
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
@@ -34,30 +32,11 @@ from qihub.certification.queries import (
 from qihub.certification.signing import ALGORITHM, signing_key
 from qihub.certification.types import type_name
 from qihub.certification.verification import check_qr_signature, lookup, qr_path
-from qihub.core.http import HtmxRequest, client_ip
-from qihub.core.throttling import hit, parse_rate
+from qihub.core.http import HtmxRequest
 from qihub.web.forms.certificate_manage import CertificateStatusForm
+from qihub.web.throttles import visitor_throttle
 
 PAGE_SIZE = 20
-
-
-def _throttled(request: HtmxRequest, scope: str) -> HttpResponse | None:
-    """Verification is public and free, so it is limited per client instead of a captcha, at the
-    API's rates (anonymous visitors by address, signed-in users by account)."""
-    if request.user.is_authenticated:
-        identity, rate = f"user:{request.user.pk}", settings.QIHUB_THROTTLE_USER
-    else:
-        identity, rate = f"ip:{client_ip(request)}", settings.QIHUB_THROTTLE_ANON
-    result = hit(scope, identity, parse_rate(rate))
-    if result.allowed:
-        return None
-    response = HttpResponse(
-        _("查询过于频繁，请在 %(seconds)d 秒后再试。") % {"seconds": result.retry_after_seconds},
-        status=429,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = str(result.retry_after_seconds)
-    return response
 
 
 class CertificateSearchForm(forms.Form):
@@ -122,7 +101,7 @@ def certificate_search(request: HtmxRequest) -> HttpResponse:
     page = None
     elided: list[Any] = []
     if text.strip():
-        refused = _throttled(request, "web-certificate-search")
+        refused = visitor_throttle(request, "web-certificate-search")
         if refused is not None:
             return refused
         paginator = Paginator(certificates_for_holder(text, user=request.user), PAGE_SIZE)
@@ -154,7 +133,7 @@ def certificate_verify(request: HtmxRequest) -> HttpResponse:
     number = str(getattr(form, "cleaned_data", {}).get("number") or "")
     answer = None
     if number.strip():
-        refused = _throttled(request, "web-certificate-verify")
+        refused = visitor_throttle(request, "web-certificate-verify")
         if refused is not None:
             return refused
         answer = lookup(number)
@@ -236,7 +215,7 @@ def certificate_qr_landing(request: HtmxRequest, number: str) -> HttpResponse:
     """Where a QR code leads. A valid signature shows the certificate as it stands now; an absent
     or altered one (number, body or signature changed) answers 400 with a warning page, since the
     request itself (the code's content) is what is wrong."""
-    refused = _throttled(request, "web-certificate-verify")
+    refused = visitor_throttle(request, "web-certificate-verify")
     if refused is not None:
         return refused
     signature = str(request.GET.get("sig", ""))[:200]

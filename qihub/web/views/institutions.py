@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -39,9 +37,8 @@ from qihub.accounts.models import Organisation, User
 from qihub.accounts.queries import is_organisation_admin
 from qihub.accounts.services import update_organisation_profile
 from qihub.core.errors import DomainError
-from qihub.core.http import HtmxRequest, client_ip
-from qihub.core.imports import ImportFileError, ImportResult, run_import
-from qihub.core.throttling import hit, parse_rate
+from qihub.core.http import HtmxRequest
+from qihub.core.imports import run_import
 from qihub.institutions.errors import InstitutionNotFound
 from qihub.institutions.importers import CapabilityImporter, import_scope
 from qihub.institutions.models import (
@@ -63,23 +60,27 @@ from qihub.institutions.queries import (
 from qihub.institutions.scope import COLUMNS, ScopeLookups
 from qihub.reference.models import Field, Region
 from qihub.standards.models import Standard
+from qihub.web.forms import uploads as upload_forms
 from qihub.web.forms.institutions import (
-    MAX_UPLOAD_BYTES,
     SERVICE_SCOPE,
     CapabilityFilterForm,
     InstitutionFilterForm,
     InstitutionProfileForm,
     ScopeUploadForm,
 )
+from qihub.web.throttles import write_throttle
+from qihub.web.uploads import (
+    SHOWN_ROW_ERRORS,
+    UploadOutcome,
+    import_upload,
+    too_large_outcome,
+)
 from qihub.web.views.organisations import pin_config
 
 PAGE_SIZE = 20
 LINES_PER_PAGE = 25
 EXPIRY_WINDOW_DAYS = 90
-SHOWN_ROW_ERRORS = 200
 FLAGGED_ON_MANAGE_PAGE = 50
-# A request body this much larger than the file limit is refused before it is read.
-UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 View = Callable[..., HttpResponse]
 Status = Qualification.EffectiveStatus
@@ -349,33 +350,6 @@ def admin_required(view: View) -> View:
     return wrapped
 
 
-def _throttled(request: HtmxRequest, scope: str) -> HttpResponse | None:
-    """Refuse a write that comes too fast from one address (like the login form does)."""
-    rate = getattr(settings, "QIHUB_THROTTLE_UPLOAD", settings.QIHUB_THROTTLE_LOGIN)
-    result = hit(scope, client_ip(request), parse_rate(rate))
-    if result.allowed:
-        return None
-    response = HttpResponse(
-        _("提交过于频繁，请在 %(seconds)d 秒后再试。") % {"seconds": result.retry_after_seconds},
-        status=429,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = str(result.retry_after_seconds)
-    return response
-
-
-@dataclass(frozen=True)
-class UploadOutcome:
-    result: ImportResult | None = None
-    removed: int = 0
-    file_error: str = ""
-    replaced: str = ""  # what was replaced: a qualification or the service lines
-
-    @property
-    def errors(self) -> list[Any]:
-        return self.result.errors[:SHOWN_ROW_ERRORS] if self.result else []
-
-
 def render_manage(
     request: HtmxRequest,
     organisation: Organisation,
@@ -401,7 +375,7 @@ def render_manage(
         + "?"
         + urlencode({"flagged": "on"}),
         "outcome": outcome,
-        "max_upload_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_upload_mb": upload_forms.MAX_UPLOAD_BYTES // (1024 * 1024),
         "shown_errors": SHOWN_ROW_ERRORS,
         "columns": ",".join(COLUMNS),
     }
@@ -419,7 +393,7 @@ def institution_manage(request: HtmxRequest, organisation: Organisation) -> Http
 @never_cache
 @admin_required
 def institution_profile_update(request: HtmxRequest, organisation: Organisation) -> HttpResponse:
-    refused = _throttled(request, "institution-profile")
+    refused = write_throttle(request, "institution-profile")
     if refused is not None:
         return refused
     form = InstitutionProfileForm(request.POST)
@@ -444,16 +418,14 @@ def institution_profile_update(request: HtmxRequest, organisation: Organisation)
 @never_cache
 @admin_required
 def institution_scope_upload(request: HtmxRequest, organisation: Organisation) -> HttpResponse:
-    refused = _throttled(request, "institution-scope-upload")
+    refused = write_throttle(request, "institution-scope-upload")
     if refused is not None:
         return refused
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
     qualifications = qualifications_of(organisation)
-    if length > MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES:
-        # Refused before Django reads the body: say so on the page, not with a bare 413.
+    too_large = too_large_outcome(request)
+    if too_large is not None:
         form = ScopeUploadForm(qualifications=qualifications)
-        outcome = UploadOutcome(file_error=_("文件超过 20 MB，请拆分后分批上传"))
-        return render_manage(request, organisation, upload_form=form, outcome=outcome, status=413)
+        return render_manage(request, organisation, upload_form=form, outcome=too_large, status=413)
     form = ScopeUploadForm(request.POST, request.FILES, qualifications=qualifications)
     if not form.is_valid():
         return render_manage(request, organisation, upload_form=form, status=400)
@@ -465,13 +437,12 @@ def institution_scope_upload(request: HtmxRequest, organisation: Organisation) -
         dry_run=bool(form.cleaned_data.get("check_only")),
         by=cast(User, request.user),
     )
-    ok = outcome.result is not None and outcome.result.ok and not outcome.file_error
     return render_manage(
         request,
         organisation,
-        upload_form=ScopeUploadForm(qualifications=qualifications) if ok else form,
+        upload_form=ScopeUploadForm(qualifications=qualifications) if outcome.ok else form,
         outcome=outcome,
-        status=200 if ok else 400,
+        status=200 if outcome.ok else 400,
     )
 
 
@@ -493,33 +464,29 @@ def _import_upload(
     dry_run: bool,
     by: User,
 ) -> UploadOutcome:
-    """Save the upload to a temporary file (the importer reads it twice, streaming), check
-    every row and write all of it or nothing. The temporary file is always removed."""
-    suffix = Path(upload.name or "scope.csv").suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="qihub-scope-") as directory:
-        path = Path(directory) / f"scope{suffix}"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        try:
-            if replace:
-                uploaded = import_scope(
-                    organisation=organisation,
-                    qualification=qualification,
-                    path=path,
-                    by=by,
-                    dry_run=dry_run,
-                )
-                label = (
-                    f"{qualification.get_type_display()} {qualification.number}"
-                    if qualification is not None
-                    else _("技术服务（无需资质）")
-                )
-                return UploadOutcome(uploaded.result, uploaded.removed, replaced=label)
-            importer = CapabilityImporter(ScopeLookups.load(organisation=organisation))
-            return UploadOutcome(run_import(importer, path, by=by, dry_run=dry_run))
-        except (ImportFileError, DomainError) as error:
-            return UploadOutcome(file_error=error.detail)
+    """Check every row of the uploaded scope and write all of it or nothing: merged into the
+    scope, or replacing one qualification's lines (or the service lines)."""
+
+    def merge(path: Path) -> UploadOutcome:
+        importer = CapabilityImporter(ScopeLookups.load(organisation=organisation))
+        return UploadOutcome(run_import(importer, path, by=by, dry_run=dry_run))
+
+    def replace_one(path: Path) -> UploadOutcome:
+        uploaded = import_scope(
+            organisation=organisation,
+            qualification=qualification,
+            path=path,
+            by=by,
+            dry_run=dry_run,
+        )
+        label = (
+            f"{qualification.get_type_display()} {qualification.number}"
+            if qualification is not None
+            else _("技术服务（无需资质）")
+        )
+        return UploadOutcome(uploaded.result, removed=uploaded.removed, replaced=label)
+
+    return import_upload(upload, "scope", replace_one if replace else merge)
 
 
 @require_safe

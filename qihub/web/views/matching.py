@@ -20,7 +20,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -32,8 +31,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from qihub.accounts.models import Organisation
-from qihub.core.http import HtmxRequest, client_ip
-from qihub.core.throttling import hit, parse_rate
+from qihub.core.http import HtmxRequest
 from qihub.institutions.models import CapabilityLine, Qualification
 from qihub.matching.engine import InstitutionMatch, MatchedLine, match
 from qihub.matching.understanding import Need, region_table, understand
@@ -47,6 +45,7 @@ from qihub.web.forms.matching import (
     Search,
 )
 from qihub.web.localise import localised
+from qihub.web.throttles import visitor_throttle
 from qihub.web.views.institutions import Validity, validity
 
 REQUEST_NEW_PATH = "/requests/new/"  # the service-request form (matching requests pages)
@@ -70,28 +69,6 @@ _DROP_PARAMS: dict[str, tuple[str, ...]] = {
     "scheme": (),
     "term": (),
 }
-
-
-# --- throttling --------------------------------------------------------------------------------
-
-
-def _throttled(request: HtmxRequest) -> HttpResponse | None:
-    """Matching reads a lot per request: limit how fast one client may search, like the API
-    (anonymous visitors by address, signed-in users by account)."""
-    if request.user.is_authenticated:
-        identity, rate = f"user:{request.user.pk}", settings.QIHUB_THROTTLE_USER
-    else:
-        identity, rate = f"ip:{client_ip(request)}", settings.QIHUB_THROTTLE_ANON
-    result = hit("web-match", identity, parse_rate(rate))
-    if result.allowed:
-        return None
-    response = HttpResponse(
-        _("查询过于频繁，请在 %(seconds)d 秒后再试。") % {"seconds": result.retry_after_seconds},
-        status=429,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = str(result.retry_after_seconds)
-    return response
 
 
 # --- reading the need ----------------------------------------------------------------------------
@@ -405,7 +382,7 @@ def _examples(kind: str) -> list[dict[str, str]]:
 @require_safe
 @vary_on_headers("HX-Request")
 def match_page(request: HtmxRequest) -> HttpResponse:
-    refused = _throttled(request)
+    refused = visitor_throttle(request, "web-match")
     if refused is not None:
         return refused
     cities = _cities()
@@ -469,7 +446,7 @@ class Compared:
 @require_safe
 def match_compare(request: HtmxRequest) -> HttpResponse:
     """Up to three institutions side by side, for the need of the search they were picked in."""
-    refused = _throttled(request)
+    refused = visitor_throttle(request, "web-match")
     if refused is not None:
         return refused
     params = _params(request)
