@@ -11,9 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from conftest import client_for
+from qihub.accounts.models import Organisation
+from qihub.accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    uscc_for,
+)
 from qihub.certification.models import RiskWarning, WatchlistEntry
 from qihub.certification.risk import risk_scan
 from qihub.certification.tests.factories import CertificateFactory, approve_body
+from qihub.reference.models import Region
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +101,24 @@ def test_risk_page_for_regulators(warning, regulator) -> None:
     client.post(f"/certificates/risk/{warning.public_id}/status/", {"status": "acknowledged"})
     warning.refresh_from_db()
     assert warning.status == "acknowledged"
+
+
+def test_risk_page_links_a_body_to_its_desk_for_the_provincial_regulator_only(
+    warning, regulator, reference
+) -> None:
+    desk = f'href="/certificates/manage/?cb={warning.cb.uscc}"'
+    assert desk in client_for(regulator).get("/certificates/risk/").content.decode()
+
+    city = OrganisationFactory(
+        uscc=uscc_for(9501),
+        name="沈阳市市场监督管理局",
+        kind=Organisation.Kind.REGULATOR,
+        jurisdiction=Region.objects.get(code=warning.city.code),
+    )
+    city_regulator = UserFactory(username="city_regulator")
+    MembershipFactory(user=city_regulator, organisation=city)
+    page = client_for(city_regulator).get("/certificates/risk/").content.decode()
+    assert warning.cb.name in page and desk not in page  # listed, but a city bureau has no desk
 
 
 def test_risk_page_hidden_from_others(warning, enterprise_user) -> None:

@@ -21,6 +21,7 @@ from qihub.accounts.models import User
 from qihub.certification.bulk_verify import MAX_BYTES, result_csv, verify_file
 from qihub.certification.figures import certification_figures
 from qihub.certification.models import RiskWarning
+from qihub.certification.queries import sees_every_body
 from qihub.certification.risk import (
     RULES,
     change_warning_status,
@@ -220,6 +221,8 @@ def risk_warnings(request: HtmxRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "status_form": RiskStatusForm(),
+            # The provincial regulator may read any body's desk; a city bureau may not.
+            "opens_desks": sees_every_body(request.user),
             "rules": [
                 {"code": code, "name": RiskWarning.Rule(code).label, "text": rule_reasoning(code)}
                 for code in RULES
