@@ -30,11 +30,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from qihub.accounts.identifiers import make_uscc
 from qihub.accounts.models import Organisation, User
 from qihub.certification.errors import CertificateNotFound
 from qihub.certification.freshness import SILENCE_DAYS
-from qihub.certification.importers import CertificateImporter
+from qihub.certification.importers import BodyCertificateImporter, template_rows
 from qihub.certification.models import Certificate, CertificateStatusChange
 from qihub.certification.queries import (
     BodyDesk,
@@ -46,11 +45,11 @@ from qihub.certification.queries import (
     feed_state,
     next_statuses,
 )
-from qihub.certification.records import COLUMNS, CertificateData
+from qihub.certification.records import COLUMNS
 from qihub.certification.services import change_certificate_status
 from qihub.core.errors import DomainError
 from qihub.core.http import HtmxRequest
-from qihub.core.imports import RowInvalid, run_import
+from qihub.core.imports import run_import
 from qihub.web.forms.certificate_manage import (
     BodyChoiceForm,
     CertificateStatusForm,
@@ -68,9 +67,6 @@ from qihub.web.views.certificates import certificate_row, render_certificate
 
 PAGE_SIZE = 25
 EXPIRING_DAYS = 30
-# The template's example holder: a valid Dalian USCC that reads "EXAMPL", refused by the desk so
-# an example row left in the file never reaches the public register.
-EXAMPLE_HOLDER_USCC = make_uscc("91210200MA0EXAMPL")
 
 View = Callable[..., HttpResponse]
 
@@ -182,29 +178,6 @@ def certificate_manage(request: HtmxRequest, desk: BodyDesk) -> HttpResponse:
 # --- upload --------------------------------------------------------------------------------------
 
 
-class DeskCertificateImporter(CertificateImporter):
-    """``qihub import certificates`` as the desk runs it: every row must be the desk's body's
-    (a member of two bodies uploads on each one's desk), and the template's example row is
-    refused. Both are reported as row errors, in the check before anything is written."""
-
-    def __init__(self, body: Organisation) -> None:
-        super().__init__()
-        self.body = body
-
-    def parse_row(self, row: dict[str, str]) -> CertificateData:
-        parsed = super().parse_row(row)
-        problems: list[tuple[str, str]] = []
-        if parsed.cb_id != self.body.pk:
-            problems.append(("cb_uscc", _("只能报送本机构颁发的证书，不能写入其他机构的证书")))
-        if parsed.holder_uscc == EXAMPLE_HOLDER_USCC:
-            problems.append(
-                ("holder_uscc", _("这是模板中的示例行，请删除或改为真实的证书后再上传"))
-            )
-        if problems:
-            raise RowInvalid(problems)
-        return parsed
-
-
 def _import_upload(
     body: Organisation, upload: UploadedFile, *, dry_run: bool, by: User
 ) -> UploadOutcome:
@@ -212,7 +185,7 @@ def _import_upload(
 
     def run(path: Path) -> UploadOutcome:
         return UploadOutcome(
-            run_import(DeskCertificateImporter(body), path, by=by, dry_run=dry_run)
+            run_import(BodyCertificateImporter(body), path, by=by, dry_run=dry_run)
         )
 
     return import_upload(upload, "certificates", run)
@@ -257,24 +230,9 @@ def certificate_manage_template(request: HtmxRequest, desk: BodyDesk) -> HttpRes
     mark spreadsheet programs need to read Chinese. The example row is refused on upload."""
     if desk.body is None:
         return redirect("web:certificate-manage")
-    example = {
-        "number": "00124Q31234R2M",
-        "cb_uscc": desk.body.uscc,
-        "holder_uscc": EXAMPLE_HOLDER_USCC,
-        "holder_name": _("大连示例阀门有限公司"),
-        "cert_type": "MS-QMS",
-        "standard": "GB/T 19001-2016",
-        "scope": _("阀门的设计、生产和服务"),
-        "issued_on": "2025-01-15",
-        "expires_on": "2028-01-14",
-        "status": Certificate.Status.ACTIVE.value,
-        "status_reason": "",
-        "accredited": "true",
-    }
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow([example[name] for name in COLUMNS])
+    writer.writerows(template_rows(desk.body))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="certificates-template.csv"'
     return response
