@@ -25,9 +25,9 @@ genuinely meet it, ranked, each with its reasons and matching capability lines.
    institutions and of its neighbours' are read as well, so the nearest are never cut (those
    among the lines already read count, and the rest is read from past them: ``_near``). Lines
    are read as light rows (:data:`_COLUMNS`, with the city's code, and the cited standards, in
-   one more query); full model rows are loaded only for the lines shown, in two queries
-   (:func:`_shown_lines`). Past the cap, institutions equal in coverage and place are ranked
-   among those read, not all.
+   one more query); full model rows are loaded only for the lines shown, each organisation,
+   city and qualification once (:func:`_shown_lines`). Past the cap, institutions equal in
+   coverage and place are ranked among those read, not all.
 
 2. **Rules, in Python** (:func:`_judged`), on those lines only, once per distinct line (lines
    alike in every column the rules read share one judgement, :func:`_judge`):
@@ -70,17 +70,19 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Exists,
+    Model,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -102,6 +104,7 @@ from qihub.matching.vocabulary import (
     Vocabulary,
     vocabulary,
 )
+from qihub.reference.models import Region
 from qihub.standards.models import Standard
 from qihub.standards.search import FTS_TABLE as STANDARDS_FTS_TABLE
 
@@ -479,12 +482,84 @@ def _fts_between(expression: str, after: _Bound, last: _Bound) -> Q:
     return Q(id__in=rowids)
 
 
-def _among(ids: Collection[int]) -> RawSQL:
-    """``ids`` as one bound parameter (a JSON array or an array), for ``field__in``: Django
+def _sqlite_window_ids(drive: str, source: _Source, *, from_citations: bool) -> RawSQL:
+    """SQLite: the ids of the lines matching ``drive`` with ``_AFTER`` < id ≤ ``_LAST`` that
+    also match ``source.text`` or cite one of ``source.bases``, from the full-text and
+    citation indexes alone.
+
+    Joined line by line instead, SQLite reads every line the drive matches (thousands per
+    window, most of them then rejected) before probing the other conditions; reading a line
+    costs more than both probes, so only the lines that qualify are read.
+
+    ``from_citations``: the window's citing lines are listed once from the (base_code, line)
+    index, rather than that index probed once per base for every line the drive matches; the
+    cheaper way when few lines of the window cite the bases (see :func:`_few_citing`)."""
+    fts = (
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608 - fixed SQL
+        "AND rowid > %s AND rowid <= %s"
+    )
+    either: list[str] = []
+    params: list[Any] = [drive, _AFTER, _LAST]
+    if source.text is not None:
+        either.append(f"rowid IN ({fts})")
+        params += [source.text, _AFTER, _LAST]
+    if source.bases:
+        marks = ", ".join(["%s"] * len(source.bases))
+        citing = f"FROM {CapabilityStandard._meta.db_table} c WHERE c.base_code IN ({marks})"
+        if from_citations:
+            # The unary + keeps SQLite from planning the OR over the full-text table's rowid
+            # index, which it cannot do with MATCH.
+            either.append(
+                f"+rowid IN (SELECT c.line_id {citing} AND c.line_id > %s AND c.line_id <= %s)"
+            )
+            params += [*source.bases, _AFTER, _LAST]
+        else:
+            either.append(f"EXISTS (SELECT 1 {citing} AND c.line_id = {FTS_TABLE}.rowid)")
+            params += source.bases
+    return RawSQL(f"{fts} AND ({' OR '.join(either)})", params)  # noqa: S611 - fixed SQL
+
+
+def _few_citing(bases: Collection[str], *, after: int, last: int, than: int) -> bool:
+    """Whether fewer than ``than`` lines with ``after`` < id ≤ ``last`` cite one of ``bases``
+    (counted from the (base_code, line) index, and only up to ``than``)."""
+    marks = ", ".join(["%s"] * len(bases))
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM {CapabilityStandard._meta.db_table} "  # noqa: S608
+        f"WHERE base_code IN ({marks}) AND line_id > %s AND line_id <= %s LIMIT %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bases, after, last, than])
+        (count,) = cursor.fetchone()
+    return int(count) < than
+
+
+def _id_list(ids: Collection[int]) -> tuple[str, list[Any]]:
+    """``ids`` as a subquery over one bound parameter (a JSON array or an array): Django
     would otherwise prepare a parameter per id, which costs more than the query."""
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(sorted(ids))])
+        return "SELECT unnest(%s::bigint[])", [sorted(ids)]
+    return "SELECT value FROM json_each(%s)", [json.dumps(sorted(ids))]
+
+
+def _among(ids: Collection[int]) -> RawSQL:
+    """``ids`` for ``field__in`` (see :func:`_id_list`)."""
+    return RawSQL(*_id_list(ids))  # noqa: S611 - fixed SQL; the only parameter is bound
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def _rows_by_id(model: type[_M], ids: Collection[int]) -> dict[int, _M]:
+    """The whole rows of ``model`` with these ids, by id, without their relations.
+
+    Written in SQL, not compiled by the ORM: compiling a query costs more than running one of
+    these (a few dozen rows by primary key), and :func:`_shown_lines` needs several per need."""
+    if not ids:
+        return {}
+    among, params = _id_list(ids)
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE id IN ({among})"  # noqa: S608 - fixed SQL
+    return {row.pk: row for row in model._default_manager.raw(sql, params)}
 
 
 def _standards_titled(groups: list[list[tuple[str, ...]]]) -> list[str]:
@@ -689,14 +764,35 @@ _COLUMNS = (
 _FIRST_WINDOW = 256  # full-text ids read at first, then four times more each time
 
 
+# The window's citing lines are listed (``from_citations``) when the drive matches at least this
+# many times more lines there: then listing them costs clearly less than probing the bases for
+# every line the drive matches, and counting them (up to that point) costs little.
+_MATCHED_PER_CITING = 2
+
+
 def _window_reader(
     drive: str, source: _Source, eligible: QuerySet[CapabilityLine]
-) -> Callable[[int, int, int], list[tuple[Any, ...]]]:
-    """``read(after, last, limit)``: the first ``limit`` eligible lines of a full-text source
-    with ``after`` < id ≤ ``last``, by id, as :data:`_COLUMNS`.
+) -> Callable[[int, int, int, int], list[tuple[Any, ...]]]:
+    """``read(after, last, matched, limit)``: the first ``limit`` eligible lines of a full-text
+    source with ``after`` < id ≤ ``last`` (where the drive matches ``matched`` lines), by id,
+    as :data:`_COLUMNS`.
 
-    The SQL is compiled once, with the window's bounds as parameters, and run once per window:
-    compiling the same query per window cost more than running it."""
+    The SQL is compiled once (on SQLite, once per way of finding the citing lines), with the
+    window's bounds as parameters, and run once per window: compiling the same query per
+    window cost more than running it."""
+    if connection.vendor == "sqlite" and (source.text is not None or source.bases):
+        readers: dict[bool, Callable[[int, int, int], list[tuple[Any, ...]]]] = {}
+
+        def read(after: int, last: int, matched: int, limit: int) -> list[tuple[Any, ...]]:
+            listed = bool(source.bases) and _few_citing(
+                source.bases, after=after, last=last, than=max(1, matched // _MATCHED_PER_CITING)
+            )
+            if listed not in readers:
+                ids = _sqlite_window_ids(drive, source, from_citations=listed)
+                readers[listed] = _compiled_reader(eligible.filter(id__in=ids))
+            return readers[listed](after, last, limit)
+
+        return read
     condition = _fts_between(drive, _AFTER, _LAST)
     if source.text is not None or source.bases:
         also = Q()
@@ -705,7 +801,16 @@ def _window_reader(
         if source.bases:
             also |= _cites(source.bases)
         condition &= also
-    queryset = eligible.filter(condition).order_by("id").values_list(*_COLUMNS)
+    reader = _compiled_reader(eligible.filter(condition))
+    return lambda after, last, _matched, limit: reader(after, last, limit)
+
+
+def _compiled_reader(
+    lines: QuerySet[CapabilityLine],
+) -> Callable[[int, int, int], list[tuple[Any, ...]]]:
+    """``read(after, last, limit)``: the first ``limit`` of ``lines`` by id, as
+    :data:`_COLUMNS`, for a window's bounds (:data:`_AFTER`, :data:`_LAST`), compiled once."""
+    queryset = lines.order_by("id").values_list(*_COLUMNS)
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     sql = f"{sql} LIMIT %s"
@@ -748,7 +853,7 @@ def _read_source(
         count, last = _fts_window(source.drive, after=after, limit=window)
         if not count:
             return rows, False
-        rows.extend(read(after, last, want + 1 - len(rows)))
+        rows.extend(read(after, last, count, want + 1 - len(rows)))
         if len(rows) > want:
             return rows[:want], True
         if count < window:
@@ -819,6 +924,28 @@ def _near(
     return mine + rest
 
 
+def _citations(line_ids: Collection[int]) -> dict[int, list[_Cited]]:
+    """Line id → the standards it cites, in order, with their catalogue edition's status.
+
+    Written in SQL, like :func:`_rows_by_id`: compiling the query cost half as much again as
+    running it."""
+    if not line_ids:
+        return {}
+    among, params = _id_list(line_ids)
+    sql = (
+        "SELECT c.line_id, c.code, c.base_code, c.year, s.status "  # noqa: S608 - fixed SQL
+        f"FROM {CapabilityStandard._meta.db_table} c "
+        f"LEFT JOIN {Standard._meta.db_table} s ON s.id = c.standard_id "
+        f"WHERE c.line_id IN ({among}) ORDER BY c.line_id, c.id"
+    )
+    cited: dict[int, list[_Cited]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for line_id, code, base, year, status in cursor.fetchall():
+            cited[line_id].append(_Cited(code, base, year, status))
+    return cited
+
+
 def _fetch(
     need: Need,
     sources: list[_Source],
@@ -854,15 +981,7 @@ def _fetch(
             for source, rows, truncated in read:
                 nearest = _near(source, rows, truncated, near, codes, by_line=by_line)
                 found.update((row[0], row) for row in nearest)
-    cited: dict[int, list[_Cited]] = defaultdict(list)
-    if found:
-        citations = (
-            CapabilityStandard.objects.filter(line_id__in=_among(found))
-            .order_by("line_id", "id")
-            .values_list("line_id", "code", "base_code", "year", "standard__status")
-        )
-        for line_id, code, base, year, status in citations:
-            cited[line_id].append(_Cited(code, base, year, status))
+    cited = _citations(found)
     out = []
     for pk, values in sorted(found.items()):
         row = _Row(*values)
@@ -1343,18 +1462,29 @@ def _catalogue(bases: Collection[str]) -> dict[str, Editions]:
 
 
 def _shown_lines(ranked: Iterable[_Ranked]) -> dict[int, CapabilityLine]:
-    """The full lines shown for the ranked institutions, with what their dicts read: the
-    organisation (with its city) and qualification joined, the cited standards (with their
-    catalogue editions) in one more query."""
+    """The full lines shown for the ranked institutions, with what their dicts and pages read:
+    the organisation (with its city), the qualification and the cited standards (with their
+    catalogue editions).
+
+    The lines of one institution share its organisation and (mostly) its qualification: read
+    once each (:func:`_rows_by_id`) and attached to the lines, they are built once instead of
+    once per line, as a join would."""
     ids = {v.row.id for r in ranked for v in r.verdicts[:MAX_LINES_SHOWN]}
-    if not ids:
-        return {}
-    citations = CapabilityStandard.objects.select_related("standard")
-    lines = (
-        CapabilityLine.objects.filter(id__in=_among(ids))
-        .select_related("organisation__city", "qualification")
-        .prefetch_related(Prefetch("standards", queryset=citations))
+    lines = list(_rows_by_id(CapabilityLine, ids).values())
+    organisations = _rows_by_id(Organisation, {line.organisation_id for line in lines})
+    cities = _rows_by_id(Region, {o.city_id for o in organisations.values() if o.city_id})
+    qualifications = _rows_by_id(
+        Qualification, {line.qualification_id for line in lines if line.qualification_id}
     )
+    for organisation in organisations.values():
+        if organisation.city_id is not None:
+            organisation.city = cities[organisation.city_id]
+    for line in lines:
+        line.organisation = organisations[line.organisation_id]
+        if line.qualification_id is not None:
+            line.qualification = qualifications[line.qualification_id]
+    citations = CapabilityStandard.objects.select_related("standard")
+    prefetch_related_objects(lines, Prefetch("standards", queryset=citations))
     return {line.pk: line for line in lines}
 
 

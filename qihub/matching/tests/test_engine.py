@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from qihub.accounts.models import Organisation
 from qihub.accounts.tests.factories import OrganisationFactory, uscc_for
@@ -290,6 +292,48 @@ def test_near_lines_within_the_cap_count_towards_the_near_ones_read(catalogue, m
     # The first 3 lines by id, then the city's first 2: A (within the cap) and B, not C.
     found = set(names(match_text("压力表检定 沈阳", today=TODAY)))
     assert found == {"沈阳压力A", "锦州压力0", "锦州压力1", "沈阳压力B"}
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["citations listed", "citations probed"])
+def test_lines_citing_the_standard_are_found_however_citations_are_read(
+    catalogue, monkeypatch, listed
+):
+    # given: a line naming only its object but citing the standard, one naming the test, and
+    # one doing neither
+    _org, citing = institution("引用标准检测")
+    line(citing, "钢筋", "力学性能", standards=["GB/T 228.1-2021"])
+    _org, naming = institution("写明试验检测")
+    line(naming, "钢筋", "拉伸试验")
+    _org, neither = institution("弯曲检测")
+    line(neither, "钢筋", "弯曲")
+    # when: a window's citing lines are listed from the index, or probed line by line (SQLite)
+    monkeypatch.setattr(engine, "_few_citing", lambda *_args, **_kwargs: listed)
+    found = set(names(match_text("钢筋拉伸试验 GB/T 228.1-2021", today=TODAY)))
+    # then
+    assert found == {"引用标准检测", "写明试验检测"}
+
+
+def test_shown_lines_take_as_many_queries_however_many_institutions_are_shown(
+    steel, django_assert_num_queries
+):
+    query = "钢筋拉伸试验 GB/T 228.1-2021"
+    match_text(query, today=TODAY)  # the first call also fills caches read from the database
+    with CaptureQueriesContext(connection) as two:
+        assert len(match_text(query, today=TODAY).results) == 2
+    for name, city in [("鞍山钢筋检测", "210300"), ("锦州钢筋检测", "210700")]:
+        _org, qualification = institution(name, city)
+        line(qualification, "钢筋", STEEL, standards=["GB/T 228.1-2021"], low=0, high=2000,
+             unit="MPa")  # fmt: skip
+    with CaptureQueriesContext(connection) as four:
+        result = match_text(query, today=TODAY)
+    assert len(result.results) == 4
+    assert len(four) == len(two)
+    # What the dicts read (organisation, city, qualification, citations) came with the lines.
+    with django_assert_num_queries(0):
+        shown = result.as_dict()["results"]
+    assert {r["city_code"] for r in shown} == {"210100", "210200", "210300", "210700"}
+    assert all(r["capabilities"][0]["qualification"]["type"] == "CMA" for r in shown)
+    assert shown[0]["capabilities"][0]["standards"] == ["GB/T 228.1-2021"]
 
 
 def test_lines_read_over_many_small_windows_are_those_read_at_once(steel, monkeypatch):
