@@ -7,15 +7,19 @@ answer the institution gets one reminder; at the deadline the invitation is mark
 ``qihub requests remind`` hourly): each reminder and each mark happens once.
 
 Working days are Monday to Friday, minus the public holidays and plus the make-up working days
-(调休) of the State Council's yearly notice, listed below for the years the platform runs in.
-Limitation: dates outside ``HOLIDAY_YEARS`` fall back to plain Monday–Friday, so the table needs a
-new year added each December when the notice is published.
+(调休) of the State Council's yearly notice, kept in ``matching/data/working_calendar.csv``.
+Years the file does not list fall back to plain Monday–Friday, so each year's notice must be
+added when it is published (November or December): the ``qihub.W001`` system check and
+``qihub requests remind`` say when a year is missing.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,50 +33,78 @@ ANSWER_WORKING_DAYS = 3
 REMIND_AFTER_WORKING_DAYS = 2
 
 
-def _days(first: date, last: date) -> frozenset[date]:
-    return frozenset(first + timedelta(days=n) for n in range((last - first).days + 1))
+CALENDAR_FILE = Path(__file__).resolve().parent / "data" / "working_calendar.csv"
+HOLIDAY, WORKDAY = "holiday", "workday"
 
 
-# 国务院办公厅关于部分节假日安排的通知: 2025 (国办发明电〔2024〕12号) and 2026 (November 2025).
-PUBLIC_HOLIDAYS: frozenset[date] = frozenset().union(
-    _days(date(2025, 1, 1), date(2025, 1, 1)),
-    _days(date(2025, 1, 28), date(2025, 2, 4)),
-    _days(date(2025, 4, 4), date(2025, 4, 6)),
-    _days(date(2025, 5, 1), date(2025, 5, 5)),
-    _days(date(2025, 5, 31), date(2025, 6, 2)),
-    _days(date(2025, 10, 1), date(2025, 10, 8)),
-    _days(date(2026, 1, 1), date(2026, 1, 3)),
-    _days(date(2026, 2, 15), date(2026, 2, 23)),
-    _days(date(2026, 4, 4), date(2026, 4, 6)),
-    _days(date(2026, 5, 1), date(2026, 5, 5)),
-    _days(date(2026, 6, 19), date(2026, 6, 21)),
-    _days(date(2026, 9, 25), date(2026, 9, 27)),
-    _days(date(2026, 10, 1), date(2026, 10, 7)),
+class CalendarFileError(ValueError):
+    """The working calendar file says something that cannot be a calendar entry."""
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """The State Council's yearly holiday notice (国务院办公厅关于部分节假日安排的通知), as
+    ``matching/data/working_calendar.csv`` lists it: public holidays, and the weekend days worked
+    in exchange (调休上班). ``years`` are those the file covers; other years are plain
+    Monday–Friday (see ``calendar_gaps``)."""
+
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    years: frozenset[int]
+
+    @classmethod
+    def read(cls, path: Path) -> WorkingCalendar:
+        holidays: set[date] = set()
+        workdays: set[date] = set()
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                day = _calendar_day(row, path, line)
+                (holidays if row["kind"] == HOLIDAY else workdays).add(day)
+        both = holidays & workdays
+        if both:
+            raise CalendarFileError(f"{path}: {min(both)} is listed as both holiday and workday")
+        years = frozenset(day.year for day in holidays | workdays)
+        return cls(frozenset(holidays), frozenset(workdays), years)
+
+
+def _calendar_day(row: dict[str, str], path: Path, line: int) -> date:
+    try:
+        day = date.fromisoformat(row.get("day") or "")
+    except ValueError:
+        raise CalendarFileError(f"{path}, line {line}: day must be YYYY-MM-DD") from None
+    if row.get("kind") not in (HOLIDAY, WORKDAY):
+        raise CalendarFileError(f"{path}, line {line}: kind must be {HOLIDAY} or {WORKDAY}")
+    if row["kind"] == WORKDAY and day.weekday() < 5:
+        raise CalendarFileError(f"{path}, line {line}: {day} is a weekday, worked anyway")
+    return day
+
+
+CALENDAR_GAP_HINT = (
+    "the working calendar has no {year} entries, so working days in {year} are counted as "
+    "plain Monday-Friday; add that year's State Council holiday notice to "
+    "qihub/matching/data/working_calendar.csv"
 )
-# Weekend days worked in exchange (调休上班).
-MAKE_UP_WORKING_DAYS: frozenset[date] = frozenset(
-    {
-        date(2025, 1, 26),
-        date(2025, 2, 8),
-        date(2025, 4, 27),
-        date(2025, 9, 28),
-        date(2025, 10, 11),
-        date(2026, 1, 4),
-        date(2026, 2, 14),
-        date(2026, 2, 28),
-        date(2026, 5, 9),
-        date(2026, 9, 20),
-        date(2026, 10, 10),
-    }
-)
-HOLIDAY_YEARS = frozenset({2025, 2026})
+
+
+@cache
+def working_calendar() -> WorkingCalendar:
+    return WorkingCalendar.read(CALENDAR_FILE)
+
+
+def calendar_gaps(today: date, *, notice_month: int = 12) -> list[int]:
+    """The years a reminder run may need that the calendar does not list: this year, and from
+    ``notice_month`` on (the notice for next year comes out in November or December) next
+    year too. Working days there are counted as plain Monday–Friday."""
+    needed = [today.year] + ([today.year + 1] if today.month >= notice_month else [])
+    return [year for year in needed if year not in working_calendar().years]
 
 
 def is_working_day(day: date) -> bool:
     """Monday–Friday, except public holidays; make-up Saturdays and Sundays are working days."""
-    if day in MAKE_UP_WORKING_DAYS:
+    calendar = working_calendar()
+    if day in calendar.workdays:
         return True
-    if day in PUBLIC_HOLIDAYS:
+    if day in calendar.holidays:
         return False
     return day.weekday() < 5
 

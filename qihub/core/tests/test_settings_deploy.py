@@ -1,6 +1,7 @@
 """Production settings must pass Django's deployment checks, and refuse to start without a key."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,10 +34,18 @@ def qihub(*args, env):
     )
 
 
+# Raised by the data, not the settings: in December, and in a year nobody added, the working
+# calendar lacks a year (qihub.matching.checks). Tested there, with the clock held.
+NOT_ABOUT_SETTINGS = {"qihub.W001"}
+
+
 def test_check_deploy_passes_with_production_settings(tmp_path):
     # an empty .env-free directory is not needed: real environment variables win over .env
-    result = qihub("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = qihub("check", "--deploy", env=PRODUCTION)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    raised = set(re.findall(r"\(([a-z_]+\.[A-Z]\d{3})\)", output))
+    assert raised <= NOT_ABOUT_SETTINGS, output
 
 
 def test_startup_fails_without_a_secret_key():

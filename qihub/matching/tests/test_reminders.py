@@ -11,8 +11,17 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from qihub.accounts.models import AuditEntry, Notification
+from qihub.matching.checks import working_calendar_covers_the_year
 from qihub.matching.models import Invitation
-from qihub.matching.reminders import add_working_days, is_working_day, remind_unanswered_invitations
+from qihub.matching.reminders import (
+    CALENDAR_GAP_HINT,
+    CalendarFileError,
+    WorkingCalendar,
+    add_working_days,
+    is_working_day,
+    remind_unanswered_invitations,
+    working_calendar,
+)
 from qihub.matching.requests import create_request, invite, submit_quote
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -117,3 +126,71 @@ def test_command_refuses_a_bad_moment():
     with pytest.raises(CommandError) as error:
         call_command("requests", "remind", "--now", "next tuesday")
     assert error.value.returncode == 1
+
+
+# --- the working calendar file and the warnings when a year is missing --------------------------
+
+
+def test_every_year_listed_has_its_spring_festival_and_national_day():
+    # A year half-typed into the file would pass for covered: each must hold both long breaks.
+    calendar = working_calendar()
+    assert calendar.years >= {2025, 2026}
+    for year in calendar.years:
+        holidays = {day for day in calendar.holidays if day.year == year}
+        assert any(day.month in (1, 2) for day in holidays), year
+        assert date(year, 10, 1) in holidays, year
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("2027-13-01,holiday,元旦", "line 2: day must be YYYY-MM-DD"),
+        ("2027-01-01,day off,元旦", "line 2: kind must be holiday or workday"),
+        ("2027-01-04,workday,元旦", "line 2: 2027-01-04 is a weekday, worked anyway"),
+    ],
+)
+def test_a_bad_calendar_line_is_named(tmp_path, line, problem):
+    path = tmp_path / "calendar.csv"
+    path.write_text(f"day,kind,occasion\n{line}\n", encoding="utf-8")
+    with pytest.raises(CalendarFileError, match=problem):
+        WorkingCalendar.read(path)
+
+
+def test_a_day_cannot_be_both_holiday_and_workday(tmp_path):
+    path = tmp_path / "calendar.csv"
+    path.write_text(
+        "day,kind,occasion\n2027-02-06,holiday,春节\n2027-02-06,workday,春节\n", encoding="utf-8"
+    )
+    with pytest.raises(CalendarFileError, match="both holiday and workday"):
+        WorkingCalendar.read(path)
+
+
+@pytest.mark.parametrize(
+    ("today", "missing"),
+    [
+        ("2026-06-01T09:00", []),
+        ("2026-11-30T09:00", []),  # next year's notice is not expected yet
+        ("2026-12-01T09:00", [2027]),
+        ("2027-03-01T09:00", [2027]),
+        ("2024-12-15T09:00", [2024]),  # 2025 is listed
+    ],
+)
+def test_the_system_check_warns_of_a_missing_year(time_machine, today, missing):
+    time_machine.move_to(at(today), tick=False)
+    warnings = working_calendar_covers_the_year()
+    assert [(w.id, w.msg) for w in warnings] == [
+        ("qihub.W001", CALENDAR_GAP_HINT.format(year=year)) for year in missing
+    ]
+
+
+@pytest.mark.django_db
+def test_the_command_warns_of_a_missing_year_and_still_runs(invitation):
+    out, err = StringIO(), StringIO()
+    call_command(
+        "requests", "remind", "--now", "2027-03-10T10:00", "--json", stdout=out, stderr=err
+    )
+    assert "no 2027 entries" in err.getvalue()
+    assert json.loads(out.getvalue())["not_responding"] == 1  # a warning, not a refusal
+    err = StringIO()
+    call_command("requests", "remind", "--now", "2026-03-10T10:00", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""

@@ -2,7 +2,8 @@
 
 Reminds institutions two working days into an unanswered invitation and marks invitations
 three working days old as not responding (telling the enterprise). Cron it hourly: re-running
-it reminds and marks nobody twice. Exits 0 on success and 1 on a bad ``--now``.
+it reminds and marks nobody twice. Exits 0 on success and 1 on a bad ``--now``. Warns on
+stderr when the working calendar lacks the year (or, in December, next year).
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from qihub.core.context import client_address
-from qihub.matching.reminders import remind_unanswered_invitations
+from qihub.matching.reminders import (
+    CALENDAR_GAP_HINT,
+    calendar_gaps,
+    remind_unanswered_invitations,
+)
 
 
 def _moment(text: str) -> datetime:
@@ -44,6 +49,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = _moment(options["now"]) if options["now"] else timezone.now()
+        for year in calendar_gaps(timezone.localdate(now)):
+            # Still runs: a missing year is counted as plain Monday–Friday, not refused.
+            self.stderr.write(f"warning: {CALENDAR_GAP_HINT.format(year=year)}")
         with client_address("cli"):
             run = remind_unanswered_invitations(now=now)
         if options["json"]:
