@@ -1,9 +1,14 @@
-"""Proficiency testing: the programme list and published anonymous tables (public), a
-participant's own participation, enrolment and submission (its members). The provider's steps
-(open, close, evaluate, outlier review, publish) are web-only for now: /proficiency/rounds/…
+"""Proficiency testing: the programme list, published anonymous tables and their PDF reports
+(public); a participant's own participation, enrolment and submission (its members); the
+provider's steps, each round's status moves (open enrolment, dispatch, close, evaluate, publish)
+and the outlier review (the round's provider and PT regulators, ``services.may_manage``); and
+follow-up cases of questionable and unsatisfactory results (the laboratory answers, the provider
+or a regulator reviews and closes; ``queries.follow_ups_visible_to`` decides who sees a case).
 
 Confidentiality is decided by ``proficiency.queries``: the public detail carries the table
-only once published, and by code only; ``/my`` carries scores only once published.
+only once published, and by code only; ``/my`` carries scores only once published. The rules
+of every step are the services'; the routes only check may_manage first, so that someone who
+may not run a round learns nothing more (an unknown result code, an empty round) than a 403.
 """
 
 from __future__ import annotations
@@ -12,16 +17,25 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from qihub.accounts.models import Organisation
 from qihub.api.errors import AUTH_ERRORS, ERRORS, ProblemOut
 from qihub.api.schemas.proficiency import (
+    CorrectiveActionIn,
     EnrolIn,
+    FollowUpOut,
+    FollowUpPage,
+    FollowUpReviewIn,
+    FollowUpStatus,
     MyParticipationOut,
+    ResultExclusionIn,
+    ResultExclusionOut,
+    RoundAdvanceIn,
     RoundDetailOut,
     RoundPage,
     SchemeList,
@@ -30,22 +44,38 @@ from qihub.api.schemas.proficiency import (
 from qihub.api.security import AUTHENTICATED
 from qihub.core.errors import PermissionDenied
 from qihub.core.http import AuthenticatedRequest
-from qihub.proficiency.models import Round, Scheme
+from qihub.proficiency.followup import close_follow_up, review_follow_up, submit_corrective_action
+from qihub.proficiency.models import FollowUp, Round, Scheme, Submission
 from qihub.proficiency.queries import (
     MyParticipation,
     anonymous_table,
+    follow_ups_visible_to,
     laboratories_of,
     my_participation,
     participation_of,
     rounds_list,
     visible_round,
 )
-from qihub.proficiency.services import enrol, submit_result
+from qihub.proficiency.report import render_report_pdf
+from qihub.proficiency.services import (
+    RoundForbidden,
+    advance_round,
+    enrol,
+    may_manage,
+    set_exclusion,
+    submit_result,
+)
 
 router = Router(tags=["proficiency testing"])
 
 NOT_FOUND = {404: ProblemOut}
 CONFLICT = {409: ProblemOut}
+PDF = {
+    200: {
+        "description": "The round report (PDF): statistics, charts and the anonymous table",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 class RoundFilters(Schema):
@@ -79,6 +109,12 @@ def round_out(round_: Round, participant_count: int | None = None) -> dict[str, 
         "participant_count": participant_count,
         "published_at": round_.published_at,
     }
+
+
+class FollowUpFilters(Schema):
+    status: FollowUpStatus | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 50
+    offset: Annotated[int, Field(ge=0, le=100_000)] = 0
 
 
 def _round(public_id: UUID) -> Round:
@@ -188,7 +224,10 @@ def rounds(request: AuthenticatedRequest, filters: Query[RoundFilters]) -> dict[
     summary="One round; once published, its statistics and the anonymous table (codes only)",
 )
 def round_detail(request: AuthenticatedRequest, public_id: UUID) -> dict[str, Any]:
-    found = _round(public_id)
+    return detail_out(_round(public_id))
+
+
+def detail_out(found: Round) -> dict[str, Any]:
     published = found.is_published
     return {
         **round_out(found),
@@ -265,3 +304,198 @@ def submit(
     )
     participation.refresh_from_db()
     return Status(201, my_out(my_participation(participation)))
+
+
+# --- the provider's steps -------------------------------------------------------------------------
+
+
+def _managed_round(request: AuthenticatedRequest, public_id: UUID, refusal: str) -> Round:
+    found = _round(public_id)
+    if not may_manage(request.auth, found):
+        raise RoundForbidden(refusal)
+    return found
+
+
+@router.post(
+    "/proficiency/rounds/{public_id}/advance",
+    response={200: RoundDetailOut, **NOT_FOUND, **CONFLICT, **AUTH_ERRORS},
+    auth=AUTHENTICATED,
+    url_name="pt-round-advance",
+    summary="Move a round to its next status (the provider and PT regulators); evaluating "
+    "computes the scores, publishing opens follow-up cases",
+)
+def advance(
+    request: AuthenticatedRequest, public_id: UUID, payload: RoundAdvanceIn
+) -> dict[str, Any]:
+    found = _managed_round(request, public_id, _("只有能力验证组织方和监管部门可以执行此操作"))
+    advance_round(round=found, to_status=payload.to_status, by=request.auth)
+    return detail_out(_round(public_id))
+
+
+@router.post(
+    "/proficiency/rounds/{public_id}/results/{code}/exclusion",
+    response={200: ResultExclusionOut, **NOT_FOUND, **CONFLICT, **AUTH_ERRORS},
+    auth=AUTHENTICATED,
+    url_name="pt-result-exclusion",
+    summary="Outlier review: exclude a result from the statistics (with a reason) or restore "
+    "it, after closing and before publication; evaluate again afterwards",
+)
+def exclusion(
+    request: AuthenticatedRequest,
+    public_id: UUID,
+    code: Annotated[str, Path(max_length=8, pattern=r"^P[0-9]{2,3}$")],
+    payload: ResultExclusionIn,
+) -> dict[str, Any]:
+    found = _managed_round(request, public_id, _("只有能力验证组织方和监管部门可以复核离群结果"))
+    submission = get_object_or_404(
+        Submission.objects.select_related("participation__round"),
+        participation__round=found,
+        participation__code=code,
+    )
+    set_exclusion(
+        submission=submission, excluded=payload.excluded, reason=payload.reason, by=request.auth
+    )
+    submission.refresh_from_db()
+    return {
+        "round_id": found.public_id,
+        "code": code,
+        "is_excluded": submission.is_excluded,
+        "exclusion_reason": submission.exclusion_reason,
+        "round_status": submission.participation.round.status,
+    }
+
+
+@router.get(
+    "/proficiency/rounds/{public_id}/report.pdf",
+    response={**NOT_FOUND, **ERRORS},
+    openapi_extra={"responses": PDF},
+    url_name="pt-round-report",
+    summary="The published round's report as PDF (404 before publication)",
+)
+def report(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    found = _round(public_id)
+    if not found.is_published:
+        raise Http404(_("本轮结果尚未发布"))
+    response = HttpResponse(render_report_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
+    return response
+
+
+# --- follow-up cases ------------------------------------------------------------------------------
+
+
+def follow_up_out(case: FollowUp) -> dict[str, Any]:
+    participation = case.participation
+    round_ = participation.round
+    return {
+        "public_id": case.public_id,
+        "round_id": round_.public_id,
+        "round_code": round_.code,
+        "scheme_code": round_.scheme.code,
+        "scheme_name": round_.scheme.name,
+        "laboratory": case.laboratory.name,
+        "laboratory_uscc": case.laboratory.uscc,
+        "code": participation.code,
+        "classification": case.classification,
+        "status": case.status,
+        "root_cause": case.root_cause,
+        "corrective_actions": case.corrective_actions,
+        "evidence": case.evidence,
+        "review_comment": case.review_comment,
+        "created_at": case.created_at,
+        "submitted_at": case.submitted_at,
+        "reviewed_at": case.reviewed_at,
+        "closed_at": case.closed_at,
+    }
+
+
+def _follow_up(request: AuthenticatedRequest, public_id: UUID) -> FollowUp:
+    return get_object_or_404(follow_ups_visible_to(request.auth), public_id=public_id)
+
+
+@router.get(
+    "/proficiency/follow-ups",
+    response={200: FollowUpPage, **AUTH_ERRORS},
+    auth=AUTHENTICATED,
+    url_name="pt-follow-up-list",
+    summary="The follow-up cases I may see: my laboratories' own; every case of the rounds "
+    "my organisation provides; all of them for PT regulators. Newest first",
+)
+def follow_ups(request: AuthenticatedRequest, filters: Query[FollowUpFilters]) -> dict[str, Any]:
+    found = follow_ups_visible_to(request.auth)
+    if filters.status:
+        found = found.filter(status=filters.status)
+    page = found[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": found.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [follow_up_out(case) for case in page],
+    }
+
+
+@router.get(
+    "/proficiency/follow-ups/{public_id}",
+    response={200: FollowUpOut, **NOT_FOUND, **AUTH_ERRORS},
+    auth=AUTHENTICATED,
+    url_name="pt-follow-up-detail",
+    summary="One follow-up case (404 unless I may see it)",
+)
+def follow_up(request: AuthenticatedRequest, public_id: UUID) -> dict[str, Any]:
+    return follow_up_out(_follow_up(request, public_id))
+
+
+@router.post(
+    "/proficiency/follow-ups/{public_id}/corrective-action",
+    response={200: FollowUpOut, **NOT_FOUND, **CONFLICT, **AUTH_ERRORS},
+    auth=AUTHENTICATED,
+    url_name="pt-follow-up-submit",
+    summary="The laboratory's answer: root cause, corrective actions, evidence (open or "
+    "returned → submitted)",
+)
+def follow_up_submit(
+    request: AuthenticatedRequest, public_id: UUID, payload: CorrectiveActionIn
+) -> dict[str, Any]:
+    case = _follow_up(request, public_id)
+    submit_corrective_action(
+        follow_up=case,
+        root_cause=payload.root_cause,
+        corrective_actions=payload.corrective_actions,
+        evidence=payload.evidence,
+        by=request.auth,
+    )
+    return follow_up_out(_follow_up(request, public_id))
+
+
+@router.post(
+    "/proficiency/follow-ups/{public_id}/review",
+    response={200: FollowUpOut, **NOT_FOUND, **CONFLICT, **AUTH_ERRORS},
+    auth=AUTHENTICATED,
+    url_name="pt-follow-up-review",
+    summary="Review a submitted answer (the provider and PT regulators): accept it, or return "
+    "it with a comment",
+)
+def follow_up_review(
+    request: AuthenticatedRequest, public_id: UUID, payload: FollowUpReviewIn
+) -> dict[str, Any]:
+    case = _follow_up(request, public_id)
+    review_follow_up(
+        follow_up=case,
+        accept=payload.decision == "accept",
+        comment=payload.comment,
+        by=request.auth,
+    )
+    return follow_up_out(_follow_up(request, public_id))
+
+
+@router.post(
+    "/proficiency/follow-ups/{public_id}/close",
+    response={200: FollowUpOut, **NOT_FOUND, **CONFLICT, **AUTH_ERRORS},
+    auth=AUTHENTICATED,
+    url_name="pt-follow-up-close",
+    summary="Close an accepted case (the provider and PT regulators)",
+)
+def follow_up_close(request: AuthenticatedRequest, public_id: UUID) -> dict[str, Any]:
+    case = _follow_up(request, public_id)
+    close_follow_up(follow_up=case, by=request.auth)
+    return follow_up_out(_follow_up(request, public_id))

@@ -1,13 +1,16 @@
 """API shapes for proficiency testing: schemes, rounds, the anonymous table, a participant's own
-participation, enrolment and submission."""
+participation, enrolment and submission; the provider's status steps and outlier review, and
+follow-up cases."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+
+from qihub.proficiency.followup import MAX_TEXT
 
 Uscc = Annotated[str, Field(max_length=18, pattern=r"^[0-9A-Za-z]*$")]
 
@@ -126,3 +129,75 @@ class RoundPage(Schema):
     limit: int
     offset: int
     items: list[RoundOut]
+
+
+# --- the provider's steps and follow-up -----------------------------------------------------------
+
+# Literal copies of the models' choices (test_choices keeps them equal): an enum class per field
+# would clash by name in OpenAPI (every model calls its choices "Status").
+RoundStatus = Literal["planned", "enrolling", "open", "closed", "evaluated", "published"]
+FollowUpStatus = Literal["open", "submitted", "returned", "accepted", "closed"]
+Classification = Literal["satisfactory", "questionable", "unsatisfactory"]
+
+Text = Annotated[str, Field(max_length=MAX_TEXT, pattern=r"^[^\x00]*$")]
+
+
+class RoundAdvanceIn(Schema):
+    to_status: RoundStatus = Field(
+        description="the next status: planned → enrolling → open → closed → evaluated → "
+        "published; evaluated may be repeated after an outlier review"
+    )
+
+
+class ResultExclusionIn(Schema):
+    excluded: bool = Field(description="true to exclude the result from the statistics")
+    reason: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] = Field(
+        "", description="required when excluding"
+    )
+
+
+class ResultExclusionOut(Schema):
+    round_id: UUID
+    code: str = Field(description="the participant's anonymous code")
+    is_excluded: bool
+    exclusion_reason: str
+    round_status: RoundStatus
+
+
+class FollowUpOut(Schema):
+    public_id: UUID
+    round_id: UUID
+    round_code: str
+    scheme_code: str
+    scheme_name: str
+    laboratory: str
+    laboratory_uscc: str
+    code: str = Field(description="the participant's anonymous code in the round")
+    classification: Classification
+    status: FollowUpStatus
+    root_cause: str
+    corrective_actions: str
+    evidence: str
+    review_comment: str
+    created_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    closed_at: datetime | None
+
+
+class FollowUpPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[FollowUpOut]
+
+
+class CorrectiveActionIn(Schema):
+    root_cause: Annotated[Text, Field(min_length=1)]
+    corrective_actions: Annotated[Text, Field(min_length=1)]
+    evidence: Text = Field("", description="text, or a list of the attached documents")
+
+
+class FollowUpReviewIn(Schema):
+    decision: Literal["accept", "return"]
+    comment: Text = Field("", description="required when returning the case")

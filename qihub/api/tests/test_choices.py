@@ -6,7 +6,9 @@ from typing import get_args
 import pytest
 
 from qihub.api.routers import institutions, standards_registries
+from qihub.api.schemas import proficiency
 from qihub.institutions.models import CapabilityLine
+from qihub.proficiency.models import Classification, FollowUp, Round
 from qihub.standards.models import NationalStandardContribution, PilotProject, TechnicalCommittee
 
 
@@ -20,6 +22,9 @@ from qihub.standards.models import NationalStandardContribution, PilotProject, T
         (standards_registries.PilotLevel, PilotProject.Level),
         (standards_registries.PilotStatus, PilotProject.Status),
         (standards_registries.ContributionRole, NationalStandardContribution.Role),
+        (proficiency.RoundStatus, Round.Status),
+        (proficiency.FollowUpStatus, FollowUp.Status),
+        (proficiency.Classification, Classification),
     ],
 )
 def test_api_choices_are_the_models_choices(literal, choices):
