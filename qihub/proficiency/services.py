@@ -352,6 +352,7 @@ def open_submissions(*, round: Round, by: User | None, now: datetime | None = No
     """enrolling → open (samples dispatched). Raises RoundForbidden, RoundTransitionNotAllowed,
     InvalidRound when nobody enrolled."""
     with transaction.atomic():
+        _check_manage(by, round)  # before saying anything about the round's enrolment
         if not round.participations.exists():
             raise InvalidRound(_("还没有实验室报名，不能发放样品"))
         return _step(round, Status.OPEN, by=by, now=now)

@@ -143,6 +143,15 @@ def test_samples_cannot_go_out_before_anyone_enrolled(
         open_submissions(round=round_, by=regulator)
 
 
+def test_an_outsider_learns_nothing_of_a_round_nobody_enrolled_in(
+    regulator_org: Organisation, regulator: User, lab_admin: User
+) -> None:
+    round_ = make_round(make_scheme(regulator_org))
+    open_enrolment(round=round_, by=regulator)
+    with pytest.raises(RoundForbidden):  # not "nobody enrolled"
+        open_submissions(round=round_, by=lab_admin)
+
+
 def test_participant_cannot_move_the_status(make_world: MakeWorld) -> None:
     world = make_world("open")
     with pytest.raises(RoundForbidden):
