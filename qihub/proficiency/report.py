@@ -8,11 +8,13 @@ HTML (``templates/proficiency/report.html``) that WeasyPrint renders.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -25,6 +27,9 @@ from qihub.proficiency.queries import TableRow, anonymous_table
 
 WIDTH, HEIGHT = 640, 260
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 16, 16, 40
+REPORT_TEMPLATE = "proficiency/report.html"
+REPORT_CACHE_KEY = "qihub:pt:report:v1:{digest}"
+REPORT_CACHE_SECONDS = 30 * 86400
 Z_LIMIT = 5.0  # bars beyond ±5 are drawn to the edge and labelled with their value
 COLOURS = {
     "satisfactory": "#2e7d32",
@@ -226,14 +231,34 @@ def report_context(round_: Round) -> dict[str, Any]:
 
 def render_report_html(round_: Round) -> str:
     """The report's HTML (what WeasyPrint renders). Raises RoundNotPublished."""
-    return render_to_string("proficiency/report.html", report_context(round_))
+    return render_to_string(REPORT_TEMPLATE, report_context(round_))
 
 
 def render_report_pdf(round_: Round) -> bytes:
-    """The report as PDF bytes. Raises RoundNotPublished."""
+    """The report as PDF bytes, rendered now. Raises RoundNotPublished."""
+    return _pdf(render_report_html(round_))
+
+
+def published_report_pdf(round_: Round) -> bytes:
+    """The report as pages and the API serve it: rendered once, then kept in the shared cache
+    for as long as what it says is the same. A published round is frozen, so the report is
+    too; rendering costs about a second of WeasyPrint, and the download is public. Keyed by the
+    report's own text (its language included) without the time it was made, so any change to
+    the round, or another language, is a new report. Raises RoundNotPublished."""
+    context = report_context(round_)
+    stable = render_to_string(REPORT_TEMPLATE, {**context, "generated_at": None})
+    key = REPORT_CACHE_KEY.format(digest=hashlib.sha256(stable.encode()).hexdigest())
+    pdf = cache.get(key)
+    if not isinstance(pdf, bytes):
+        pdf = _pdf(render_to_string(REPORT_TEMPLATE, context))
+        cache.set(key, pdf, REPORT_CACHE_SECONDS)
+    return pdf
+
+
+def _pdf(html: str) -> bytes:
     # Imported on use, not at the top: importing WeasyPrint parses its default stylesheets and
     # logs each step at INFO, which would print on every page load and every `qihub` command.
     from weasyprint import HTML  # type: ignore[import-untyped]
 
-    pdf: bytes = HTML(string=render_report_html(round_)).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
     return pdf

@@ -56,7 +56,7 @@ from qihub.proficiency.queries import (
     rounds_list,
     visible_round,
 )
-from qihub.proficiency.report import render_report_pdf
+from qihub.proficiency.report import published_report_pdf
 from qihub.proficiency.services import (
     RoundForbidden,
     advance_round,
@@ -376,7 +376,7 @@ def report(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     found = _round(public_id)
     if not found.is_published:
         raise Http404(_("本轮结果尚未发布"))
-    response = HttpResponse(render_report_pdf(found), content_type="application/pdf")
+    response = HttpResponse(published_report_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
     return response
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone, translation
 
+from qihub.proficiency.models import Round
 from qihub.proficiency.queries import TableRow
 from qihub.proficiency.report import (
     RoundNotPublished,
     histogram_svg,
+    published_report_pdf,
     render_report_html,
     render_report_pdf,
     zscore_svg,
@@ -33,6 +38,26 @@ def test_report_is_a_pdf_with_codes_only(make_world: MakeWorld) -> None:
     pdf = render_report_pdf(world.round)
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 5_000
+
+
+def test_the_served_report_is_made_once_per_content_and_language(
+    make_world: MakeWorld, time_machine
+) -> None:
+    world = make_world("published")
+    cache.clear()
+    time_machine.move_to(timezone.now(), tick=False)
+    first = published_report_pdf(world.round)
+    time_machine.shift(3600)  # a report rendered now would say another time
+    assert published_report_pdf(world.round) == first
+    assert render_report_pdf(world.round) != first
+
+    with translation.override("en"):
+        english = published_report_pdf(world.round)
+    assert english.startswith(b"%PDF") and english != first
+
+    Round.objects.filter(pk=world.round.pk).update(assigned_value=F("assigned_value") + 1)
+    world.round.refresh_from_db()
+    assert published_report_pdf(world.round) != first  # another content, another report
 
 
 @pytest.mark.parametrize("stage", ["open", "evaluated"])

@@ -43,7 +43,7 @@ from qihub.proficiency.queries import (
     round_view,
     visible_round,
 )
-from qihub.proficiency.report import render_report_pdf
+from qihub.proficiency.report import published_report_pdf
 from qihub.proficiency.services import (
     advance_round,
     enrol,
@@ -220,7 +220,7 @@ def round_report(request: HtmxRequest, public_id: UUID) -> HttpResponse:
     found = _round(public_id)
     if not found.is_published:
         raise Http404
-    response = HttpResponse(render_report_pdf(found), content_type="application/pdf")
+    response = HttpResponse(published_report_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
     return response
 
