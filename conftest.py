@@ -21,7 +21,9 @@ from qihub.accounts.tests.factories import (
     UserFactory,
     uscc_for,
 )
+from qihub.certification.tests.factories import approve_body
 from qihub.core import throttling
+from qihub.proficiency.tests.factories import MakeWorld, World, pt_world
 from qihub.reference.loader import ensure_reference_data
 from qihub.reference.models import Region
 
@@ -142,3 +144,48 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def make_world(
+    regulator: User, regulator_org: Organisation, lab: Organisation, lab_admin: User
+) -> MakeWorld:
+    """A proficiency-testing round at a given stage ("planned" … "published"), run by the
+    provincial regulator, with the lab and two more laboratories taking part."""
+
+    def build(stage: str) -> World:
+        return pt_world(
+            regulator=regulator,
+            regulator_org=regulator_org,
+            lab=lab,
+            lab_admin=lab_admin,
+            stage=stage,
+        )
+
+    return build
+
+
+@pytest.fixture
+def approved_cb(certification_body: Organisation) -> Organisation:
+    """The certification body, with a valid CNCA-CB approval."""
+    approve_body(certification_body, 1)
+    return certification_body
+
+
+@pytest.fixture
+def other_cb(reference: None) -> Organisation:
+    """A second approved certification body (in Shenyang)."""
+    body = OrganisationFactory(
+        uscc=uscc_for(9303),
+        name="沈阳质信认证中心有限公司",
+        kind=Organisation.Kind.CERTIFICATION_BODY,
+    )
+    approve_body(body, 2)
+    return body
+
+
+@pytest.fixture
+def other_cb_user(other_cb: Organisation) -> User:
+    user = UserFactory(username="other_cb_member")
+    MembershipFactory(user=user, organisation=other_cb, role=Membership.Role.MEMBER)
+    return user

@@ -13,7 +13,7 @@ from django.test import Client
 from qihub.accounts.services import issue_api_token
 from qihub.certification.models import RiskWarning, WatchlistEntry
 from qihub.certification.risk import risk_scan
-from qihub.certification.tests.factories import CertificateFactory, approve_body
+from qihub.certification.tests.factories import CertificateFactory
 
 WATCHLIST = "/api/v1/watchlist"
 BULK = "/api/v1/certificates/bulk-verify"
@@ -23,12 +23,6 @@ WARNINGS = "/api/v1/risk-warnings"
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
     cache.clear()
-
-
-@pytest.fixture
-def approved_cb(certification_body):
-    approve_body(certification_body, 1)
-    return certification_body
 
 
 @pytest.fixture

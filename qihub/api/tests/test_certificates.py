@@ -7,33 +7,15 @@ from cryptography.hazmat.primitives import serialization
 from django.core.cache import cache
 from django.test import Client
 
-from qihub.accounts.models import Organisation
 from qihub.accounts.services import issue_api_token
-from qihub.accounts.tests.factories import OrganisationFactory, uscc_for
 from qihub.api.schemas.certificates import VerificationOut
 from qihub.certification.models import Certificate, CertificateStatusChange
 from qihub.certification.signing import verify
 from qihub.certification.tests.conftest import item
-from qihub.certification.tests.factories import approve_body
 from qihub.certification.verification import verify_answer
 
 BATCH = "/api/v1/certificates/batch"
 NUMBER = "00124Q31001R0M"
-
-
-@pytest.fixture
-def approved_cb(certification_body):
-    approve_body(certification_body, 1)
-    return certification_body
-
-
-@pytest.fixture
-def other_cb(reference):
-    body = OrganisationFactory(
-        uscc=uscc_for(9303), name="沈阳质信认证中心", kind=Organisation.Kind.CERTIFICATION_BODY
-    )
-    approve_body(body, 2)
-    return body
 
 
 def bearer(user) -> Client:

@@ -5,7 +5,6 @@ its own case); the API must neither widen nor leak it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,29 +18,12 @@ from qihub.proficiency.tests.factories import (
     A_VALUE,
     B_VALUE,
     OTHER_VALUES,
+    MakeWorld,
     World,
-    pt_world,
 )
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-MakeWorld = Callable[[str], World]
-
-
-@pytest.fixture
-def make_world(
-    regulator: User, regulator_org: Organisation, lab: Organisation, lab_admin: User
-) -> MakeWorld:
-    def build(stage: str) -> World:
-        return pt_world(
-            regulator=regulator,
-            regulator_org=regulator_org,
-            lab=lab,
-            lab_admin=lab_admin,
-            stage=stage,
-        )
-
-    return build
 
 
 def url(world: World, tail: str = "") -> str:

@@ -7,17 +7,12 @@ import json
 from io import StringIO
 from typing import Any
 
-import pytest
 from django.core.management import CommandError, call_command
 
-from qihub.accounts.models import Membership, Organisation, User
+from qihub.accounts.models import Organisation
 from qihub.accounts.tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    UserFactory,
     uscc_for,
 )
-from qihub.certification.tests.factories import approve_body
 
 HEADER = (
     "number,cb_uscc,holder_uscc,holder_name,cert_type,standard,scope,issued_on,expires_on,status"
@@ -74,27 +69,3 @@ def row(cb: Organisation, number: str = "00124Q31001R0M", **changes: str) -> lis
 def item(cb: Organisation, number: str = "00124Q31001R0M", **changes: Any) -> dict[str, Any]:
     """One batch item (the import fields as JSON)."""
     return dict(zip(HEADER.split(","), row(cb, number), strict=True)) | changes
-
-
-@pytest.fixture
-def approved_cb(certification_body: Organisation) -> Organisation:
-    approve_body(certification_body, 1)
-    return certification_body
-
-
-@pytest.fixture
-def other_cb(reference: None) -> Organisation:
-    body = OrganisationFactory(
-        uscc=uscc_for(9303),
-        name="沈阳质信认证中心有限公司",
-        kind=Organisation.Kind.CERTIFICATION_BODY,
-    )
-    approve_body(body, 2)
-    return body
-
-
-@pytest.fixture
-def other_cb_user(other_cb: Organisation) -> User:
-    user = UserFactory(username="other_cb_member")
-    MembershipFactory(user=user, organisation=other_cb, role=Membership.Role.MEMBER)
-    return user

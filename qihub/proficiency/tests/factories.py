@@ -8,6 +8,7 @@ participants so the robust statistics have enough results. A's result is a gross
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -113,6 +114,9 @@ def make_round(scheme: Scheme, **overrides: Any) -> Round:
         values["year"] = values["submission_deadline_on"].year
     values.update(overrides)
     return create_round(**values)
+
+
+MakeWorld = Callable[[str], "World"]  # the make_world fixture (root conftest.py)
 
 
 def pt_world(

@@ -9,17 +9,14 @@ there: other participants' names, codes and values, and (before publication) any
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 
 from conftest import client_for
 from qihub.proficiency.models import FollowUp
-from qihub.proficiency.tests.factories import A_VALUE, B_VALUE, World
+from qihub.proficiency.tests.factories import A_VALUE, B_VALUE, MakeWorld, World
 
 pytestmark = pytest.mark.django_db
-MakeWorld = Callable[[str], World]
 BEFORE = ("enrolling", "open", "closed", "evaluated")
 
 

@@ -3,7 +3,6 @@ regulator, audited, flagged, and linked to the lab's next result in the same sch
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -26,10 +25,9 @@ from qihub.proficiency.queries import (
     results_of,
 )
 from qihub.proficiency.services import enrol, open_enrolment
-from qihub.proficiency.tests.factories import World, make_round
+from qihub.proficiency.tests.factories import MakeWorld, World, make_round
 
 pytestmark = pytest.mark.django_db
-MakeWorld = Callable[[str], World]
 ANSWER = {
     "root_cause": "压力机未按期检定，示值偏高",
     "corrective_actions": "送检压力机并复测留样",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.core.cache import cache
 from django.db.models import F
@@ -19,10 +17,9 @@ from qihub.proficiency.report import (
     render_report_pdf,
     zscore_svg,
 )
-from qihub.proficiency.tests.factories import World
+from qihub.proficiency.tests.factories import MakeWorld
 
 pytestmark = pytest.mark.django_db
-MakeWorld = Callable[[str], World]
 
 
 def test_report_is_a_pdf_with_codes_only(make_world: MakeWorld) -> None:

@@ -4,7 +4,6 @@ duplicates, deadline, who), evaluation against ISO 13528, the outlier review, pu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -39,14 +38,13 @@ from qihub.proficiency.tests.factories import (
     A_VALUE,
     B_VALUE,
     OTHER_VALUES,
-    World,
+    MakeWorld,
     make_lab,
     make_round,
     make_scheme,
 )
 
 pytestmark = pytest.mark.django_db
-MakeWorld = Callable[[str], World]
 
 
 def at_end_of(day: object) -> datetime:

@@ -36,7 +36,7 @@ from qihub.certification.models import (
 from qihub.certification.records import COLUMNS
 from qihub.certification.services import change_certificate_status
 from qihub.certification.tests.conftest import HEADER, row, run_import
-from qihub.certification.tests.factories import CertificateFactory, approve_body
+from qihub.certification.tests.factories import CertificateFactory
 from qihub.core.imports import importer_for
 from qihub.core.imports import run_import as run_importer
 from qihub.reference.models import Region
@@ -50,30 +50,6 @@ TEMPLATE = "/certificates/manage/template.csv"
 @pytest.fixture(autouse=True)
 def _fresh_throttle() -> None:
     cache.clear()
-
-
-@pytest.fixture
-def approved_cb(certification_body: Organisation) -> Organisation:
-    approve_body(certification_body, 1)
-    return certification_body
-
-
-@pytest.fixture
-def other_cb(reference: None) -> Organisation:
-    body = OrganisationFactory(
-        uscc=uscc_for(9303),
-        name="沈阳质信认证中心有限公司",
-        kind=Organisation.Kind.CERTIFICATION_BODY,
-    )
-    approve_body(body, 2)
-    return body
-
-
-@pytest.fixture
-def other_cb_user(other_cb: Organisation) -> User:
-    user = UserFactory(username="other_cb_member")
-    MembershipFactory(user=user, organisation=other_cb, role=Membership.Role.MEMBER)
-    return user
 
 
 def desk_url(body: Organisation, **params: str) -> str:

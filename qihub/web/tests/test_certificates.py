@@ -13,17 +13,10 @@ from qihub.certification.models import Certificate
 from qihub.certification.services import change_certificate_status, push_certificates
 from qihub.certification.signing import signing_key
 from qihub.certification.tests.conftest import item
-from qihub.certification.tests.factories import approve_body
 from qihub.certification.verification import qr_path, qr_signature
 from qihub.web.tests.html import inline_code
 
 NUMBER = "00124Q31001R0M"
-
-
-@pytest.fixture
-def approved_cb(certification_body):
-    approve_body(certification_body, 1)
-    return certification_body
 
 
 @pytest.fixture

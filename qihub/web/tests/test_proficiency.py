@@ -3,34 +3,14 @@ form, the regulator's steps and outlier review, the PDF, and the follow-up pages
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 
 from conftest import client_for
-from qihub.accounts.models import Organisation, User
 from qihub.proficiency.models import FollowUp, Round, Submission
-from qihub.proficiency.tests.factories import World, pt_world
+from qihub.proficiency.tests.factories import MakeWorld, World
 
 pytestmark = pytest.mark.django_db
-MakeWorld = Callable[[str], World]
-
-
-@pytest.fixture
-def make_world(
-    regulator: User, regulator_org: Organisation, lab: Organisation, lab_admin: User
-) -> MakeWorld:
-    def build(stage: str) -> World:
-        return pt_world(
-            regulator=regulator,
-            regulator_org=regulator_org,
-            lab=lab,
-            lab_admin=lab_admin,
-            stage=stage,
-        )
-
-    return build
 
 
 def page(world: World, tail: str = "") -> str:
