@@ -242,7 +242,7 @@ def render_report_pdf(round_: Round) -> bytes:
 def published_report_pdf(round_: Round) -> bytes:
     """The report as pages and the API serve it: rendered once, then kept in the shared cache
     for as long as what it says is the same. A published round is frozen, so the report is
-    too; rendering costs about a second of WeasyPrint, and the download is public. Keyed by the
+    too; rendering takes WeasyPrint about half a second, and the download is public. Keyed by the
     report's own text (its language included) without the time it was made, so any change to
     the round, or another language, is a new report. Raises RoundNotPublished."""
     context = report_context(round_)
