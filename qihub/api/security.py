@@ -9,6 +9,7 @@ unsafe requests must be JSON, and must carry a CSRF token unless they use a bear
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -102,7 +103,7 @@ class ApiRequestGuardMiddleware:
         return None
 
 
-class _CountedThrottle(BaseThrottle):
+class _CountedThrottle(BaseThrottle, ABC):
     """A ninja throttle on ``qihub.core.throttling``'s fixed-window counters: one round trip
     per request (ninja's own throttles read and rewrite a list of timestamps in the cache).
     The rate is read from settings on each request, so operators (and tests) can change it
@@ -115,9 +116,9 @@ class _CountedThrottle(BaseThrottle):
     def __init__(self) -> None:
         self._last = threading.local()
 
+    @abstractmethod
     def identity(self, request: HttpRequest) -> str | None:
         """Who is counted, or None when this throttle does not apply to the request."""
-        raise NotImplementedError
 
     def allow_request(self, request: HttpRequest) -> bool:
         identity = self.identity(request)
